@@ -1,0 +1,244 @@
+import * as core from '@actions/core';
+import { z } from 'zod';
+
+/** A bad input: the message names the input and the fix; main prints it as one line. */
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+/** What the user asked to cancel: an id, or a hostname that the API resolves to one. */
+export type DeploymentRef = { kind: 'id'; id: string } | { kind: 'host'; host: string };
+
+export type TeamScope = { teamId: string } | { slug: string } | Record<string, never>;
+
+export type Target = 'production' | 'preview' | 'all';
+
+export interface Inputs {
+  token: string;
+  /** Empty: superseded mode. */
+  deployments: DeploymentRef[];
+  scope: TeamScope;
+  projectId?: string;
+  sha?: string;
+  branch?: string;
+  target: Target;
+  githubToken?: string;
+  dryRun: boolean;
+  /** Without a trailing slash. */
+  apiUrl: string;
+}
+
+export const INPUT_NAMES = [
+  'token',
+  'deployment-id',
+  'team-id',
+  'team-slug',
+  'project-id',
+  'sha',
+  'branch',
+  'target',
+  'github-token',
+  'dry-run',
+  'api-url',
+] as const;
+export type RawInputs = Partial<Record<(typeof INPUT_NAMES)[number], string>>;
+
+const DEFAULT_API_URL = 'https://api.vercel.com';
+const DEPLOYMENT_ID = /^dpl_[A-Za-z0-9]+$/;
+const HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
+// The dashboard's inspector page: https://vercel.com/<team>/<project>/<id without dpl_>
+const INSPECTOR_PATH = /^\/[^/]+\/[^/]+\/([A-Za-z0-9]+)\/?$/;
+
+/** Quote a user's value for an error line: control characters escaped, long values cut. */
+function show(value: string): string {
+  const cut = value.length > 80 ? `${value.slice(0, 77)}...` : value;
+  return JSON.stringify(cut);
+}
+
+function parseDeploymentRef(value: string): DeploymentRef | string {
+  if (DEPLOYMENT_ID.test(value)) return { kind: 'id', id: value };
+  const idHelp = 'A deployment id is dpl_ followed by letters and digits; a deployment URL looks like https://my-app-abc123.vercel.app.';
+  if (/[\x00-\x1f\x7f]/.test(value)) return `contains a control character in ${show(value)}. ${idHelp}`;
+  if (value.startsWith('dpl_')) return `has an invalid deployment id ${show(value)}. ${idHelp}`;
+
+  const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value);
+  if (!hasScheme && !value.includes('/')) {
+    const host = value.toLowerCase();
+    return HOSTNAME.test(host) ? { kind: 'host', host } : `has ${show(value)}, which is neither a deployment id nor a hostname. ${idHelp}`;
+  }
+  let url: URL;
+  try {
+    url = new URL(hasScheme ? value : `https://${value}`);
+  } catch {
+    return `has ${show(value)}, which is not a valid URL. ${idHelp}`;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `has ${show(value)}: only http(s) URLs are accepted. ${idHelp}`;
+  if (url.username || url.password) return `has a URL with credentials in it; pass only the deployment's URL. ${idHelp}`;
+  if (url.hostname === 'vercel.com' || url.hostname === 'www.vercel.com') {
+    const inspector = INSPECTOR_PATH.exec(url.pathname);
+    if (inspector) return { kind: 'id', id: `dpl_${inspector[1]}` };
+    return `has ${show(value)}, a vercel.com page that is not a deployment's inspector page. ${idHelp}`;
+  }
+  if (!HOSTNAME.test(url.hostname)) return `has ${show(value)}, whose host is not a deployment hostname. ${idHelp}`;
+  return { kind: 'host', host: url.hostname };
+}
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((s) => (s === undefined || s.trim() === '' ? undefined : s.trim()));
+
+/** Like core.getBooleanInput: the YAML 1.2 core schema's booleans. */
+const booleanInput = optionalText.transform((s, ctx) => {
+  if (s === undefined || ['false', 'False', 'FALSE'].includes(s)) return false;
+  if (['true', 'True', 'TRUE'].includes(s)) return true;
+  ctx.addIssue({ code: 'custom', message: `must be true or false, not ${show(s)}.` });
+  return z.NEVER;
+});
+
+function pattern(re: RegExp, message: (s: string) => string) {
+  return optionalText.transform((s, ctx) => {
+    if (s === undefined || re.test(s)) return s;
+    ctx.addIssue({ code: 'custom', message: message(s) });
+    return z.NEVER;
+  });
+}
+
+const schema = z
+  .object({
+    token: z
+      .string()
+      .optional()
+      .transform((s, ctx) => {
+        const token = (s ?? '').trim();
+        if (token === '') {
+          ctx.addIssue({
+            code: 'custom',
+            message:
+              'is empty. Pass a Vercel access token, e.g. `token: ${{ secrets.VERCEL_TOKEN }}`. ' +
+              'If you do, the secret is not set in this repository or organization, ' +
+              'or the run was triggered from a fork, whose workflows get no secrets.',
+          });
+          return z.NEVER;
+        }
+        // Never echo the token: it is a secret, and a bad one may be a paste of something else.
+        if (!/^[\x21-\x7e]+$/.test(token)) {
+          ctx.addIssue({
+            code: 'custom',
+            message:
+              'contains spaces or characters that cannot be sent in an HTTP header. ' +
+              'Copy the token again from https://vercel.com/account/tokens into the secret.',
+          });
+          return z.NEVER;
+        }
+        return token;
+      }),
+    'deployment-id': optionalText.transform((s, ctx) => {
+      const refs: DeploymentRef[] = [];
+      const seen = new Set<string>();
+      for (const value of (s ?? '').split(/[\s,]+/).filter(Boolean)) {
+        const ref = parseDeploymentRef(value);
+        if (typeof ref === 'string') {
+          ctx.addIssue({ code: 'custom', message: ref });
+          return z.NEVER;
+        }
+        const key = ref.kind === 'id' ? ref.id : ref.host;
+        if (!seen.has(key)) refs.push(ref);
+        seen.add(key);
+      }
+      return refs;
+    }),
+    'team-id': pattern(/^team_[A-Za-z0-9]+$/, (s) =>
+      /^[A-Za-z0-9._-]+$/.test(s)
+        ? `must be a team id (team_ followed by letters and digits), not ${show(s)}. If that is your team's slug, pass it as team-slug instead.`
+        : `must be a team id (team_ followed by letters and digits), not ${show(s)}. Find it in the team's Settings, under Team ID.`,
+    ),
+    'team-slug': pattern(
+      /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/,
+      (s) => `must be a team slug (letters, digits, '-', '_' and '.'), not ${show(s)}. It is the team's name in vercel.com/<slug> URLs.`,
+    ),
+    'project-id': pattern(
+      /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/,
+      (s) => `must be a project id (prj_…) or project name, not ${show(s)}.`,
+    ),
+    sha: pattern(/^(?:[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/, (s) => `must be a full commit SHA (40 hex digits), not ${show(s)}.`).transform(
+      (s) => s?.toLowerCase(),
+    ),
+    branch: optionalText
+      .transform((s) => s?.replace(/^refs\/heads\//, ''))
+      .transform((s, ctx) => {
+        // git check-ref-format's main rules: no control characters, spaces, ~^:?*[\ or '..'.
+        if (s === undefined || (/^[^\x00-\x20\x7f~^:?*[\\]+$/.test(s) && !s.includes('..'))) return s;
+        ctx.addIssue({ code: 'custom', message: `must be a branch name such as main or feature/x, not ${show(s)}.` });
+        return z.NEVER;
+      }),
+    target: optionalText.transform((s, ctx) => {
+      const value = (s ?? 'all').toLowerCase();
+      if (value === 'production' || value === 'preview' || value === 'all') return value as Target;
+      ctx.addIssue({ code: 'custom', message: `must be production, preview or all, not ${show(s ?? '')}.` });
+      return z.NEVER;
+    }),
+    'github-token': optionalText,
+    'dry-run': booleanInput,
+    'api-url': optionalText.transform((s, ctx) => {
+      const value = s ?? DEFAULT_API_URL;
+      let url: URL;
+      try {
+        url = new URL(value);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `must be a URL such as ${DEFAULT_API_URL}, not ${show(value)}.` });
+        return z.NEVER;
+      }
+      const loopback = url.hostname === 'localhost' || url.hostname === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(url.hostname);
+      let problem: string | undefined;
+      if (url.username || url.password) problem = 'must not contain credentials; the token input carries them.';
+      else if (url.search || url.hash) problem = 'must not have a query string or fragment.';
+      else if (url.protocol === 'http:' && !loopback) problem = `must use https (http is allowed only for localhost, 127.0.0.0/8 and ::1), not ${show(value)}.`;
+      else if (url.protocol !== 'https:' && url.protocol !== 'http:') problem = `must be an https URL, not ${show(value)}.`;
+      if (problem) {
+        ctx.addIssue({ code: 'custom', message: problem });
+        return z.NEVER;
+      }
+      return url.href.replace(/\/+$/, '');
+    }),
+  })
+  .superRefine((raw, ctx) => {
+    if (raw['team-id'] && raw['team-slug']) {
+      ctx.addIssue({ code: 'custom', path: ['team-slug'], message: 'cannot be set together with team-id: set one of the two.' });
+    }
+  });
+
+/** Validate raw input strings (as the runner passes them) into one Inputs object. Pure: no I/O. */
+export function parseInputs(raw: RawInputs): Inputs {
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new InputError(`Input '${String(issue.path[0])}' ${issue.message}`);
+  }
+  const v = result.data;
+  return {
+    token: v.token,
+    deployments: v['deployment-id'],
+    scope: v['team-id'] ? { teamId: v['team-id'] } : v['team-slug'] ? { slug: v['team-slug'] } : {},
+    projectId: v['project-id'],
+    sha: v.sha,
+    branch: v.branch,
+    target: v.target,
+    githubToken: v['github-token'],
+    dryRun: v['dry-run'],
+    apiUrl: v['api-url'],
+  };
+}
+
+/** Read the action's inputs from the runner. Masks the secrets before anything can print them. */
+export function readInputs(): Inputs {
+  const raw: RawInputs = {};
+  for (const name of INPUT_NAMES) raw[name] = core.getInput(name, { trimWhitespace: false });
+  for (const secret of [raw.token, raw['github-token']]) {
+    if (secret?.trim()) core.setSecret(secret.trim());
+  }
+  return parseInputs(raw);
+}

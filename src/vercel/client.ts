@@ -1,0 +1,149 @@
+import type { z } from 'zod';
+import {
+  DeploymentListSchema,
+  DeploymentSchema,
+  ErrorBodySchema,
+  type Deployment,
+  type ListedDeployment,
+} from './schemas.js';
+
+/** Team scope, sent as a query parameter on every request. */
+export type Scope = { teamId: string } | { slug: string } | Record<string, never>;
+
+export interface VercelClientOptions {
+  apiUrl: string;
+  token: string;
+  scope: Scope;
+  /** Per request. */
+  timeoutMs?: number;
+}
+
+/**
+ * A request that did not give the action what it needed. `status` is absent for network
+ * failures and timeouts. Messages name the endpoint (method and path, never the query or headers).
+ */
+export class VercelError extends Error {
+  readonly endpoint: string;
+  readonly status?: number;
+  readonly code?: string;
+  /** Vercel's own message, when it sent one. */
+  readonly vercelMessage?: string;
+  /** 403/401 flagged invalidToken/missingToken: no other request can succeed either. */
+  readonly tokenRejected: boolean;
+
+  constructor(
+    message: string,
+    details: { endpoint: string; status?: number; code?: string; vercelMessage?: string; tokenRejected?: boolean },
+  ) {
+    super(message);
+    this.name = 'VercelError';
+    this.endpoint = details.endpoint;
+    this.status = details.status;
+    this.code = details.code;
+    this.vercelMessage = details.vercelMessage;
+    this.tokenRejected = details.tokenRejected ?? false;
+  }
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** The only code that talks to Vercel. It knows nothing of GitHub. */
+export class VercelClient {
+  private readonly options: Required<VercelClientOptions>;
+
+  constructor(options: VercelClientOptions) {
+    this.options = { timeoutMs: DEFAULT_TIMEOUT_MS, ...options };
+  }
+
+  /** GET /v13/deployments/{idOrHostname}. */
+  getDeployment(idOrHost: string, { withGitRepoInfo = false } = {}): Promise<Deployment> {
+    const query: Record<string, string> = withGitRepoInfo ? { withGitRepoInfo: 'true' } : {};
+    return this.request('GET', `/v13/deployments/${encodeURIComponent(idOrHost)}`, query, DeploymentSchema);
+  }
+
+  /** PATCH /v12/deployments/{id}/cancel: the deployment as it is after cancelling. */
+  cancelDeployment(id: string): Promise<Deployment> {
+    return this.request('PATCH', `/v12/deployments/${encodeURIComponent(id)}/cancel`, {}, DeploymentSchema);
+  }
+
+  /** One page of GET /v6/deployments; `next` is the `until` of the following page, or null. */
+  async listDeployments(query: Record<string, string>): Promise<{ deployments: ListedDeployment[]; next: number | null }> {
+    const page = await this.request('GET', '/v6/deployments', query, DeploymentListSchema);
+    return { deployments: page.deployments, next: page.pagination.next ?? null };
+  }
+
+  private async request<S extends z.ZodType>(
+    method: string,
+    path: string,
+    query: Record<string, string>,
+    schema: S,
+  ): Promise<z.infer<S>> {
+    const endpoint = `${method} ${path}`;
+    const url = new URL(this.options.apiUrl + path);
+    for (const [key, value] of Object.entries({ ...this.options.scope, ...query })) url.searchParams.set(key, value);
+
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(url, {
+        method,
+        headers: { Authorization: `Bearer ${this.options.token}`, Accept: 'application/json' },
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+      text = await response.text();
+    } catch (error) {
+      throw new VercelError(`${endpoint} failed: ${describeNetworkError(error, this.options.timeoutMs)}`, { endpoint });
+    }
+
+    const body = parseJson(text);
+    if (!response.ok) throw httpError(endpoint, response.status, body);
+    if (body === undefined) {
+      throw new VercelError(`${endpoint} returned HTTP ${response.status} with a body that is not JSON`, {
+        endpoint,
+        status: response.status,
+      });
+    }
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const field = issue.path.length ? issue.path.join('.') : '(body)';
+      throw new VercelError(`${endpoint} returned a response the action cannot use: field \`${field}\`: ${issue.message}`, {
+        endpoint,
+        status: response.status,
+      });
+    }
+    return parsed.data;
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function httpError(endpoint: string, status: number, body: unknown): VercelError {
+  const detail = ErrorBodySchema.safeParse(body);
+  const { code, message, invalidToken, missingToken } = detail.success ? detail.data : {};
+  const tokenRejected = (status === 401 || status === 403) && Boolean(invalidToken || missingToken);
+  const said = body === undefined ? 'a body that is not JSON' : [code, message].filter(Boolean).join(': ') || 'no error message';
+  return new VercelError(`${endpoint} returned HTTP ${status} (${said})`, {
+    endpoint,
+    status,
+    code,
+    vercelMessage: message,
+    tokenRejected,
+  });
+}
+
+function describeNetworkError(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+    return `no response within ${timeoutMs / 1000} s`;
+  }
+  // fetch wraps the socket error: TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } }).
+  const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
+  if (cause?.code) return `network error ${cause.code}`;
+  return `network error (${cause?.message ?? (error instanceof Error ? error.message : String(error))})`;
+}
