@@ -41250,14 +41250,14 @@ function httpError(endpoint, status, body) {
     });
 }
 function describeNetworkError(error, timeoutMs) {
-    if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+    // Duck-typed: fetch's errors come from Node's own realm, so instanceof Error is not reliable.
+    const e = (error ?? {});
+    if (e.name === 'TimeoutError' || e.name === 'AbortError')
         return `no response within ${timeoutMs / 1000} s`;
-    }
     // fetch wraps the socket error: TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } }).
-    const cause = error instanceof Error ? error.cause : undefined;
-    if (cause?.code)
-        return `network error ${cause.code}`;
-    return `network error (${cause?.message ?? (error instanceof Error ? error.message : String(error))})`;
+    if (e.cause?.code)
+        return `network error ${e.cause.code}`;
+    return `network error (${e.cause?.message ?? e.message ?? String(error)})`;
 }
 
 ;// CONCATENATED MODULE: ./src/cancel.ts
@@ -41401,12 +41401,14 @@ const INPUT_NAMES = [
 const DEFAULT_API_URL = 'https://api.vercel.com';
 const DEPLOYMENT_ID = /^dpl_[A-Za-z0-9]+$/;
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
-// The dashboard's inspector page: https://vercel.com/<team>/<project>/<id without dpl_>
-const INSPECTOR_PATH = /^\/[^/]+\/[^/]+\/([A-Za-z0-9]+)\/?$/;
+// The dashboard's inspector page: https://vercel.com/<team>/<project>/<id without dpl_>. Ids are long
+// random strings; the length keeps other pages of that shape (/acme/web/deployments) out.
+const INSPECTOR_PATH = /^\/[^/]+\/[^/]+\/([A-Za-z0-9]{16,})\/?$/;
 /** Quote a user's value for an error line: control characters escaped, long values cut. */
 function show(value) {
     const cut = value.length > 80 ? `${value.slice(0, 77)}...` : value;
-    return JSON.stringify(cut);
+    // JSON.stringify escapes C0 controls; DEL, C1 controls and line separators get the same treatment.
+    return JSON.stringify(cut).replace(/[\x7f-\x9f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 function parseDeploymentRef(value) {
     if (DEPLOYMENT_ID.test(value))
@@ -41419,6 +41421,8 @@ function parseDeploymentRef(value) {
     const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value);
     if (!hasScheme && !value.includes('/')) {
         const host = value.toLowerCase();
+        if (host === 'vercel.com' || host === 'www.vercel.com')
+            return `has ${show(value)}, which is Vercel's site, not a deployment. ${idHelp}`;
         return HOSTNAME.test(host) ? { kind: 'host', host } : `has ${show(value)}, which is neither a deployment id nor a hostname. ${idHelp}`;
     }
     let url;
@@ -41541,7 +41545,7 @@ const schema = object({
         let problem;
         if (url.username || url.password)
             problem = 'must not contain credentials; the token input carries them.';
-        else if (url.search || url.hash)
+        else if (/[?#]/.test(value))
             problem = 'must not have a query string or fragment.';
         else if (url.protocol === 'http:' && !loopback)
             problem = `must use https (http is allowed only for localhost, 127.0.0.0/8 and ::1), not ${show(value)}.`;
@@ -41612,11 +41616,16 @@ function outputsOf(results, primary) {
         deployments: JSON.stringify(results.map(({ id, url, readyState, canceledAt, outcome, reason }) => ({ id, url, readyState, canceledAt, outcome, reason }))),
     };
 }
+/** The state before, as far as it is known: a successful cancel means the build was in progress. */
+function stateBefore(r) {
+    return r.stateBefore ?? (r.outcome === 'canceled' ? 'in progress' : null);
+}
 /** One log line for a deployment. */
 function logLine(r) {
     const name = r.id ?? r.url ?? '(unknown)';
     const where = r.url && r.id ? ` (${r.url})` : '';
-    const states = r.stateBefore && r.readyState && r.stateBefore !== r.readyState ? `: ${r.stateBefore} -> ${r.readyState}` : r.readyState ? `: ${r.readyState}` : '';
+    const before = stateBefore(r);
+    const states = before && r.readyState && before !== r.readyState ? `: ${before} -> ${r.readyState}` : r.readyState ? `: ${r.readyState}` : '';
     return `${ICON[r.outcome]} ${name}${where} ${r.outcome}${states}. ${r.reason}`;
 }
 /** Text for one markdown table cell: no HTML, no table breaks, no markdown links from API data. */
@@ -41647,10 +41656,9 @@ function summaryMarkdown(title, lines, results) {
     if (results.length > 0) {
         out.push('| Deployment | URL | State before | State after | Outcome | Details | Inspect |', '|---|---|---|---|---|---|---|');
         for (const r of results) {
-            const before = r.stateBefore ?? (r.outcome === 'canceled' ? 'in progress' : '—');
             const url = r.url ? report_link(r.url, `https://${r.url}`) : '—';
             const inspect = r.inspectorUrl ? report_link('Inspect', r.inspectorUrl) : '—';
-            const row = [r.id ? `\`${r.id.replace(/`/g, '')}\`` : '—', url, cell(before), cell(r.readyState ?? '—'), `${ICON[r.outcome]} ${r.outcome}`, cell(r.reason), inspect];
+            const row = [r.id ? `\`${r.id.replace(/`/g, '')}\`` : '—', url, cell(stateBefore(r) ?? '—'), cell(r.readyState ?? '—'), `${ICON[r.outcome]} ${r.outcome}`, cell(r.reason), inspect];
             out.push(`| ${row.join(' | ')} |`);
         }
         out.push('');

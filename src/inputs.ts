@@ -49,13 +49,15 @@ export type RawInputs = Partial<Record<(typeof INPUT_NAMES)[number], string>>;
 const DEFAULT_API_URL = 'https://api.vercel.com';
 const DEPLOYMENT_ID = /^dpl_[A-Za-z0-9]+$/;
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
-// The dashboard's inspector page: https://vercel.com/<team>/<project>/<id without dpl_>
-const INSPECTOR_PATH = /^\/[^/]+\/[^/]+\/([A-Za-z0-9]+)\/?$/;
+// The dashboard's inspector page: https://vercel.com/<team>/<project>/<id without dpl_>. Ids are long
+// random strings; the length keeps other pages of that shape (/acme/web/deployments) out.
+const INSPECTOR_PATH = /^\/[^/]+\/[^/]+\/([A-Za-z0-9]{16,})\/?$/;
 
 /** Quote a user's value for an error line: control characters escaped, long values cut. */
 function show(value: string): string {
   const cut = value.length > 80 ? `${value.slice(0, 77)}...` : value;
-  return JSON.stringify(cut);
+  // JSON.stringify escapes C0 controls; DEL, C1 controls and line separators get the same treatment.
+  return JSON.stringify(cut).replace(/[\x7f-\x9f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function parseDeploymentRef(value: string): DeploymentRef | string {
@@ -67,6 +69,7 @@ function parseDeploymentRef(value: string): DeploymentRef | string {
   const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value);
   if (!hasScheme && !value.includes('/')) {
     const host = value.toLowerCase();
+    if (host === 'vercel.com' || host === 'www.vercel.com') return `has ${show(value)}, which is Vercel's site, not a deployment. ${idHelp}`;
     return HOSTNAME.test(host) ? { kind: 'host', host } : `has ${show(value)}, which is neither a deployment id nor a hostname. ${idHelp}`;
   }
   let url: URL;
@@ -195,7 +198,7 @@ const schema = z
       const loopback = url.hostname === 'localhost' || url.hostname === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(url.hostname);
       let problem: string | undefined;
       if (url.username || url.password) problem = 'must not contain credentials; the token input carries them.';
-      else if (url.search || url.hash) problem = 'must not have a query string or fragment.';
+      else if (/[?#]/.test(value)) problem = 'must not have a query string or fragment.';
       else if (url.protocol === 'http:' && !loopback) problem = `must use https (http is allowed only for localhost, 127.0.0.0/8 and ::1), not ${show(value)}.`;
       else if (url.protocol !== 'https:' && url.protocol !== 'http:') problem = `must be an https URL, not ${show(value)}.`;
       if (problem) {

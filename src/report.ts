@@ -23,11 +23,17 @@ export function outputsOf(results: DeploymentResult[], primary: DeploymentResult
   };
 }
 
+/** The state before, as far as it is known: a successful cancel means the build was in progress. */
+function stateBefore(r: DeploymentResult): string | null {
+  return r.stateBefore ?? (r.outcome === 'canceled' ? 'in progress' : null);
+}
+
 /** One log line for a deployment. */
 export function logLine(r: DeploymentResult): string {
   const name = r.id ?? r.url ?? '(unknown)';
   const where = r.url && r.id ? ` (${r.url})` : '';
-  const states = r.stateBefore && r.readyState && r.stateBefore !== r.readyState ? `: ${r.stateBefore} -> ${r.readyState}` : r.readyState ? `: ${r.readyState}` : '';
+  const before = stateBefore(r);
+  const states = before && r.readyState && before !== r.readyState ? `: ${before} -> ${r.readyState}` : r.readyState ? `: ${r.readyState}` : '';
   return `${ICON[r.outcome]} ${name}${where} ${r.outcome}${states}. ${r.reason}`;
 }
 
@@ -59,10 +65,9 @@ export function summaryMarkdown(title: string, lines: string[], results: Deploym
   if (results.length > 0) {
     out.push('| Deployment | URL | State before | State after | Outcome | Details | Inspect |', '|---|---|---|---|---|---|---|');
     for (const r of results) {
-      const before = r.stateBefore ?? (r.outcome === 'canceled' ? 'in progress' : '—');
       const url = r.url ? link(r.url, `https://${r.url}`) : '—';
       const inspect = r.inspectorUrl ? link('Inspect', r.inspectorUrl) : '—';
-      const row = [r.id ? `\`${r.id.replace(/`/g, '')}\`` : '—', url, cell(before), cell(r.readyState ?? '—'), `${ICON[r.outcome]} ${r.outcome}`, cell(r.reason), inspect];
+      const row = [r.id ? `\`${r.id.replace(/`/g, '')}\`` : '—', url, cell(stateBefore(r) ?? '—'), cell(r.readyState ?? '—'), `${ICON[r.outcome]} ${r.outcome}`, cell(r.reason), inspect];
       out.push(`| ${row.join(' | ')} |`);
     }
     out.push('');

@@ -139,11 +139,10 @@ function httpError(endpoint: string, status: number, body: unknown): VercelError
 }
 
 function describeNetworkError(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-    return `no response within ${timeoutMs / 1000} s`;
-  }
+  // Duck-typed: fetch's errors come from Node's own realm, so instanceof Error is not reliable.
+  const e = (error ?? {}) as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e.name === 'TimeoutError' || e.name === 'AbortError') return `no response within ${timeoutMs / 1000} s`;
   // fetch wraps the socket error: TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } }).
-  const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
-  if (cause?.code) return `network error ${cause.code}`;
-  return `network error (${cause?.message ?? (error instanceof Error ? error.message : String(error))})`;
+  if (e.cause?.code) return `network error ${e.cause.code}`;
+  return `network error (${e.cause?.message ?? e.message ?? String(error)})`;
 }

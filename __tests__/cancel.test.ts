@@ -1,0 +1,110 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { VercelSimulator } from '../simulator/vercel-api.js';
+import { cancelDeployments } from '../src/cancel.js';
+import type { DeploymentRef } from '../src/inputs.js';
+import { VercelClient } from '../src/vercel/client.js';
+
+const TOKEN = 'vrc_cancel_test_token';
+let sim: VercelSimulator;
+let client: VercelClient;
+let apiUrl: string;
+
+beforeEach(async () => {
+  sim = new VercelSimulator();
+  sim.addUser({ id: 'user_alice', token: TOKEN });
+  apiUrl = await sim.start();
+  client = new VercelClient({ apiUrl, token: TOKEN, scope: {} });
+});
+afterEach(async () => {
+  await sim.stop();
+});
+
+const byId = (...ids: string[]) => ids.map((id) => ({ ref: { kind: 'id', id } as DeploymentRef }));
+const add = (readyState: string) => sim.addDeployment({ ownerId: 'user_alice', readyState });
+
+describe('cancelDeployments', () => {
+  it('canceled: state before unknown (not read), after CANCELED, canceledAt from the API', async () => {
+    const d = add('BUILDING');
+    const { results, fatal } = await cancelDeployments(client, byId(d.id), { dryRun: false });
+    expect(fatal).toBeUndefined();
+    expect(results).toEqual([
+      {
+        id: d.id,
+        url: d.url,
+        inspectorUrl: d.inspectorUrl,
+        stateBefore: null,
+        readyState: 'CANCELED',
+        canceledAt: sim.getDeployment(d.id).canceledAt,
+        createdAt: d.createdAt,
+        outcome: 'canceled',
+        reason: 'canceled by this run',
+      },
+    ]);
+  });
+
+  it.each(['READY', 'ERROR', 'CANCELED'])('already-finished: %s is not a failure', async (state) => {
+    const d = add(state);
+    const { results } = await cancelDeployments(client, byId(d.id), { dryRun: false });
+    expect(results[0]).toMatchObject({ outcome: 'already-finished', readyState: state, canceledAt: null });
+    expect(results[0]!.reason).toBe(`already finished (${state}): nothing to cancel`);
+  });
+
+  it('failed: a 400 for a deployment that is still in progress keeps Vercel\'s message', async () => {
+    const d = add('BUILDING');
+    sim.inject(({ method }: { method: string }) =>
+      method === 'PATCH' ? { status: 400, body: { error: { code: 'bad_request', message: 'Deployment is locked' } } } : undefined,
+    );
+    const { results } = await cancelDeployments(client, byId(d.id), { dryRun: false });
+    expect(results[0]).toMatchObject({ outcome: 'failed', readyState: 'BUILDING' });
+    expect(results[0]!.reason).toBe(`PATCH /v12/deployments/${d.id}/cancel returned HTTP 400 (bad_request: Deployment is locked)`);
+  });
+
+  it('failed: a 500 is reported with the endpoint and status', async () => {
+    sim.inject(() => ({ status: 500, body: { error: { code: 'internal_server_error', message: 'boom' } } }));
+    const { results } = await cancelDeployments(client, byId('dpl_abc'), { dryRun: false });
+    expect(results[0]).toMatchObject({ id: 'dpl_abc', outcome: 'failed', readyState: null });
+    expect(results[0]!.reason).toBe('PATCH /v12/deployments/dpl_abc/cancel returned HTTP 500 (internal_server_error: boom)');
+  });
+
+  it('would-cancel and already-finished in a dry run, without a single PATCH', async () => {
+    const building = add('INITIALIZING');
+    const ready = add('READY');
+    const { results } = await cancelDeployments(client, byId(building.id, ready.id), { dryRun: true });
+    expect(results.map((r) => [r.outcome, r.stateBefore, r.readyState])).toEqual([
+      ['would-cancel', 'INITIALIZING', 'INITIALIZING'],
+      ['already-finished', 'READY', 'READY'],
+    ]);
+    expect(sim.requests.filter((r) => r.method === 'PATCH')).toHaveLength(0);
+  });
+
+  it('skips the PATCH when the resolved URL shows a finished deployment', async () => {
+    const d = add('READY');
+    const { results } = await cancelDeployments(client, [{ ref: { kind: 'host', host: d.url! } }], { dryRun: false });
+    expect(results[0]).toMatchObject({ id: d.id, outcome: 'already-finished' });
+    expect(sim.requests.map((r) => r.method)).toEqual(['GET']);
+  });
+
+  it('failed with the URL kept when a hostname resolves to nothing', async () => {
+    const { results } = await cancelDeployments(client, [{ ref: { kind: 'host', host: 'nope.vercel.app' } }], { dryRun: false });
+    expect(results[0]).toMatchObject({ id: null, url: 'nope.vercel.app', outcome: 'failed' });
+    expect(results[0]!.reason).toMatch(/^Vercel found no deployment nope\.vercel\.app \(404\)/);
+  });
+
+  it('skipped: a rejected token stops the run and leaves the rest not attempted', async () => {
+    const ids = Array.from({ length: 7 }, () => add('BUILDING').id);
+    const rejecting = new VercelClient({ apiUrl, token: 'vrc_wrong', scope: {} });
+    const { results, fatal } = await cancelDeployments(rejecting, byId(...ids), { dryRun: false, concurrency: 2 });
+    expect(fatal).toMatchObject({ status: 403, tokenRejected: true });
+    expect(sim.requests).toHaveLength(2);
+    expect(results.map((r) => r.outcome)).toEqual(Array(7).fill('skipped'));
+    expect(results.map((r) => r.id)).toEqual(ids);
+    expect(results[0]!.reason).toBe('not attempted: Vercel rejected the token');
+  });
+
+  it('runs many cancels, every one accounted for in order', async () => {
+    const ids = Array.from({ length: 23 }, (_, i) => add(i % 5 === 0 ? 'READY' : 'BUILDING').id);
+    const { results } = await cancelDeployments(client, byId(...ids), { dryRun: false, concurrency: 4 });
+    expect(results.map((r) => r.id)).toEqual(ids);
+    expect(results.map((r) => r.outcome)).toEqual(ids.map((_, i) => (i % 5 === 0 ? 'already-finished' : 'canceled')));
+  });
+});
