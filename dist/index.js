@@ -4,7 +4,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-/* unused reexport */ __nccwpck_require__(218);
+module.exports = __nccwpck_require__(218);
 
 
 /***/ }),
@@ -12,7 +12,6 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ 218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 var net = __nccwpck_require__(9278);
@@ -24,10 +23,10 @@ var assert = __nccwpck_require__(2613);
 var util = __nccwpck_require__(9023);
 
 
-__webpack_unused_export__ = httpOverHttp;
-__webpack_unused_export__ = httpsOverHttp;
-__webpack_unused_export__ = httpOverHttps;
-__webpack_unused_export__ = httpsOverHttps;
+exports.httpOverHttp = httpOverHttp;
+exports.httpsOverHttp = httpsOverHttp;
+exports.httpOverHttps = httpOverHttps;
+exports.httpsOverHttps = httpsOverHttps;
 
 
 function httpOverHttp(options) {
@@ -276,7 +275,7 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-__webpack_unused_export__ = debug; // for test
+exports.debug = debug; // for test
 
 
 /***/ }),
@@ -284,7 +283,6 @@ __webpack_unused_export__ = debug; // for test
 /***/ 6752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 const Client = __nccwpck_require__(3701)
@@ -312,29 +310,29 @@ const createRedirectInterceptor = __nccwpck_require__(5092)
 
 Object.assign(Dispatcher.prototype, api)
 
-__webpack_unused_export__ = Dispatcher
-__webpack_unused_export__ = Client
-__webpack_unused_export__ = Pool
-__webpack_unused_export__ = BalancedPool
-__webpack_unused_export__ = Agent
-__webpack_unused_export__ = ProxyAgent
-__webpack_unused_export__ = EnvHttpProxyAgent
-__webpack_unused_export__ = RetryAgent
-__webpack_unused_export__ = RetryHandler
+module.exports.Dispatcher = Dispatcher
+module.exports.Client = Client
+module.exports.Pool = Pool
+module.exports.BalancedPool = BalancedPool
+module.exports.Agent = Agent
+module.exports.ProxyAgent = ProxyAgent
+module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent
+module.exports.RetryAgent = RetryAgent
+module.exports.RetryHandler = RetryHandler
 
-__webpack_unused_export__ = DecoratorHandler
-__webpack_unused_export__ = RedirectHandler
-__webpack_unused_export__ = createRedirectInterceptor
-__webpack_unused_export__ = {
+module.exports.DecoratorHandler = DecoratorHandler
+module.exports.RedirectHandler = RedirectHandler
+module.exports.createRedirectInterceptor = createRedirectInterceptor
+module.exports.interceptors = {
   redirect: __nccwpck_require__(1514),
   retry: __nccwpck_require__(2026),
   dump: __nccwpck_require__(8060),
   dns: __nccwpck_require__(379)
 }
 
-__webpack_unused_export__ = buildConnector
-__webpack_unused_export__ = errors
-__webpack_unused_export__ = {
+module.exports.buildConnector = buildConnector
+module.exports.errors = errors
+module.exports.util = {
   parseHeaders: util.parseHeaders,
   headerNameToString: util.headerNameToString
 }
@@ -388,11 +386,11 @@ function makeDispatcher (fn) {
   }
 }
 
-__webpack_unused_export__ = setGlobalDispatcher
-__webpack_unused_export__ = getGlobalDispatcher
+module.exports.setGlobalDispatcher = setGlobalDispatcher
+module.exports.getGlobalDispatcher = getGlobalDispatcher
 
 const fetchImpl = (__nccwpck_require__(4398).fetch)
-__webpack_unused_export__ = async function fetch (init, options = undefined) {
+module.exports.fetch = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -403,57 +401,57 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(660).Headers
-/* unused reexport */ __nccwpck_require__(9051).Response
-/* unused reexport */ __nccwpck_require__(9967).Request
-/* unused reexport */ __nccwpck_require__(5910).FormData
-__webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(8355).FileReader
+module.exports.Headers = __nccwpck_require__(660).Headers
+module.exports.Response = __nccwpck_require__(9051).Response
+module.exports.Request = __nccwpck_require__(9967).Request
+module.exports.FormData = __nccwpck_require__(5910).FormData
+module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
+module.exports.FileReader = __nccwpck_require__(8355).FileReader
 
 const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
 
-__webpack_unused_export__ = setGlobalOrigin
-__webpack_unused_export__ = getGlobalOrigin
+module.exports.setGlobalOrigin = setGlobalOrigin
+module.exports.getGlobalOrigin = getGlobalOrigin
 
 const { CacheStorage } = __nccwpck_require__(3245)
 const { kConstruct } = __nccwpck_require__(109)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
-__webpack_unused_export__ = new CacheStorage(kConstruct)
+module.exports.caches = new CacheStorage(kConstruct)
 
 const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
 
-__webpack_unused_export__ = deleteCookie
-__webpack_unused_export__ = getCookies
-__webpack_unused_export__ = getSetCookies
-__webpack_unused_export__ = setCookie
+module.exports.deleteCookie = deleteCookie
+module.exports.getCookies = getCookies
+module.exports.getSetCookies = getSetCookies
+module.exports.setCookie = setCookie
 
 const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
 
-__webpack_unused_export__ = parseMIMEType
-__webpack_unused_export__ = serializeAMimeType
+module.exports.parseMIMEType = parseMIMEType
+module.exports.serializeAMimeType = serializeAMimeType
 
 const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
-/* unused reexport */ __nccwpck_require__(3726).WebSocket
-__webpack_unused_export__ = CloseEvent
-__webpack_unused_export__ = ErrorEvent
-__webpack_unused_export__ = MessageEvent
+module.exports.WebSocket = __nccwpck_require__(3726).WebSocket
+module.exports.CloseEvent = CloseEvent
+module.exports.ErrorEvent = ErrorEvent
+module.exports.MessageEvent = MessageEvent
 
-__webpack_unused_export__ = makeDispatcher(api.request)
-__webpack_unused_export__ = makeDispatcher(api.stream)
-__webpack_unused_export__ = makeDispatcher(api.pipeline)
-__webpack_unused_export__ = makeDispatcher(api.connect)
-__webpack_unused_export__ = makeDispatcher(api.upgrade)
+module.exports.request = makeDispatcher(api.request)
+module.exports.stream = makeDispatcher(api.stream)
+module.exports.pipeline = makeDispatcher(api.pipeline)
+module.exports.connect = makeDispatcher(api.connect)
+module.exports.upgrade = makeDispatcher(api.upgrade)
 
-__webpack_unused_export__ = MockClient
-__webpack_unused_export__ = MockPool
-__webpack_unused_export__ = MockAgent
-__webpack_unused_export__ = mockErrors
+module.exports.MockClient = MockClient
+module.exports.MockPool = MockPool
+module.exports.MockAgent = MockAgent
+module.exports.mockErrors = mockErrors
 
 const { EventSource } = __nccwpck_require__(1238)
 
-__webpack_unused_export__ = EventSource
+module.exports.EventSource = EventSource
 
 
 /***/ }),
@@ -28384,6 +28382,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
 
 /***/ }),
 
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
 /***/ 8611:
 /***/ ((module) => {
 
@@ -28545,6 +28550,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
 /***/ 3193:
 /***/ ((module) => {
 
@@ -28588,7 +28600,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
@@ -28598,15 +28610,120 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	return module.exports;
 /******/ }
 /******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
 /******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
 /******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
+/******/ })();
+/******/ 
 /************************************************************************/
 var __webpack_exports__ = {};
 
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -28681,7 +28798,7 @@ function utils_toCommandProperties(annotationProperties) {
  */
 function command_issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
+    process.stdout.write(cmd.toString() + external_os_.EOL);
 }
 function command_issue(name, message = '') {
     command_issueCommand(name, {}, message);
@@ -28737,8 +28854,8 @@ function escapeProperty(s) {
 //# sourceMappingURL=command.js.map
 ;// CONCATENATED MODULE: external "crypto"
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -28752,10 +28869,10 @@ function file_command_issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!external_fs_namespaceObject.existsSync(filePath)) {
+    if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
@@ -28771,7 +28888,7 @@ function file_command_prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
@@ -29734,7 +29851,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
+const { access, appendFile, writeFile } = external_fs_.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -29757,7 +29874,7 @@ class Summary {
                 throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
             }
             try {
-                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
             }
             catch (_a) {
                 throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
@@ -29853,7 +29970,7 @@ class Summary {
      * @returns {Summary} summary instance
      */
     addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
+        return this.addRaw(external_os_.EOL);
     }
     /**
      * Adds an HTML codeblock to the summary buffer
@@ -30057,7 +30174,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -30084,7 +30201,7 @@ function readlink(fsPath) {
 }
 // See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
 const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
+const READONLY = external_fs_.constants.O_RDONLY;
 function exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
@@ -30577,13 +30694,13 @@ class ToolRunner extends external_events_.EventEmitter {
     _processLineBuffer(data, strBuffer, onLine) {
         try {
             let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
+            let n = s.indexOf(external_os_.EOL);
             while (n > -1) {
                 const line = s.substring(0, n);
                 onLine(line);
                 // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
             }
             return s;
         }
@@ -30874,7 +30991,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 }
                 const optionsNonNull = this._cloneExecOptions(this.options);
                 if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
                 }
                 const state = new ExecState(optionsNonNull, this.toolPath);
                 state.on('debug', (message) => {
@@ -31213,8 +31330,8 @@ const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
         version
     };
 });
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
+const platform = external_os_.platform();
+const arch = external_os_.arch();
 const isWindows = platform === 'win32';
 const isMacOS = platform === 'darwin';
 const isLinux = platform === 'linux';
@@ -31395,7 +31512,7 @@ function setOutput(name, value) {
     if (filePath) {
         return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
     }
-    process.stdout.write(external_os_namespaceObject.EOL);
+    process.stdout.write(external_os_.EOL);
     command_issueCommand('set-output', { name }, utils_toCommandValue(value));
 }
 /**
@@ -31448,7 +31565,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -31463,7 +31580,7 @@ function notice(message, properties = {}) {
  * @param message info message
  */
 function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
+    process.stdout.write(message + external_os_.EOL);
 }
 /**
  * Begin an output group.
@@ -31550,6 +31667,24 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/concurrency.ts
+/**
+ * Run `work` over `items`, at most `limit` at a time, each result at its item's index. Stops taking
+ * new items once `stop()` is true; the items never started are left undefined.
+ */
+async function mapConcurrent(items, limit, work, stop = () => false) {
+    const results = new Array(items.length).fill(undefined);
+    let next = 0;
+    const worker = async () => {
+        while (!stop() && next < items.length) {
+            const index = next++;
+            results[index] = await work(items[index], index);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return results;
+}
+
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -41092,7 +41227,7 @@ function preprocess(fn, schema) {
 /** States in which a deployment's build has ended; cancelling one is refused with a 400. */
 const FINISHED_STATES = new Set(['READY', 'ERROR', 'CANCELED', 'DELETED']);
 /** The states Vercel can cancel, as the list endpoint's `state` filter takes them. */
-const IN_PROGRESS_STATES = (/* unused pure expression or super */ null && (['QUEUED', 'INITIALIZING', 'BUILDING']));
+const IN_PROGRESS_STATES = ['QUEUED', 'INITIALIZING', 'BUILDING'];
 /** A field whose shape the action does not depend on: a value of another type reads as absent. */
 const tolerant = (schema) => schema.optional().catch(undefined);
 const GitSourceSchema = looseObject({
@@ -41263,7 +41398,9 @@ function describeNetworkError(error, timeoutMs) {
 ;// CONCATENATED MODULE: ./src/cancel.ts
 
 
-const DEFAULT_CONCURRENCY = 5;
+
+/** Requests in flight at once: 50 deployments take 5 rounds. */
+const DEFAULT_CONCURRENCY = 10;
 function resultOf(d, fields) {
     return {
         id: d?.id ?? null,
@@ -41312,7 +41449,8 @@ async function cancelOne(client, target, dryRun) {
     if (known && FINISHED_STATES.has(known.readyState))
         return finished(known);
     if (dryRun) {
-        return resultOf(known, { outcome: 'would-cancel', reason: `dry run: in progress (${known.readyState}), would be canceled` });
+        const why = target.why ? `${target.why}; ` : '';
+        return resultOf(known, { outcome: 'would-cancel', reason: `dry run: ${why}in progress (${known.readyState}), would be canceled` });
     }
     const id = known?.id ?? what;
     try {
@@ -41321,7 +41459,7 @@ async function cancelOne(client, target, dryRun) {
             stateBefore: known?.readyState ?? null,
             canceledAt: after.canceledAt ?? null,
             outcome: 'canceled',
-            reason: 'canceled by this run',
+            reason: target.why ? `canceled by this run: ${target.why}` : 'canceled by this run',
         });
     }
     catch (error) {
@@ -41345,21 +41483,16 @@ async function cancelOne(client, target, dryRun) {
  * One failure does not stop the rest; a rejected token stops everything not yet started.
  */
 async function cancelDeployments(client, targets, { dryRun, concurrency = DEFAULT_CONCURRENCY }) {
-    const results = new Array(targets.length);
     let fatal;
-    let next = 0;
-    const worker = async () => {
-        while (!fatal && next < targets.length) {
-            const index = next++;
-            try {
-                results[index] = await cancelOne(client, targets[index], dryRun);
-            }
-            catch (error) {
-                fatal ??= error;
-            }
+    const results = await mapConcurrent(targets, concurrency, async (target) => {
+        try {
+            return await cancelOne(client, target, dryRun);
         }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker));
+        catch (error) {
+            fatal ??= error; // cancelOne throws only for a rejected token
+            return undefined;
+        }
+    }, () => fatal !== undefined);
     const filled = targets.map((target, index) => {
         const result = results[index];
         if (result)
@@ -41373,6 +41506,382 @@ async function cancelDeployments(client, targets, { dryRun, concurrency = DEFAUL
         });
     });
     return { results: filled, fatal };
+}
+
+;// CONCATENATED MODULE: ./src/supersede.ts
+const IN_PROGRESS = new Set(['QUEUED', 'INITIALIZING', 'BUILDING']);
+const supersede_short = (sha) => sha.slice(0, 7);
+/** Why a candidate's repository is not the workflow's, or undefined when it is. 'unknown' when it says none. */
+function repositoryMismatch(repo, current) {
+    if (!repo)
+        return 'unknown';
+    if (repo.provider !== 'github')
+        return `a ${repo.provider} repository, not ${current.owner}/${current.name}`;
+    if (repo.id !== undefined && current.id !== undefined) {
+        return repo.id === current.id ? undefined : `another repository (id ${repo.id}), not ${current.owner}/${current.name}`;
+    }
+    if (repo.owner !== undefined && repo.name !== undefined) {
+        const same = repo.owner.toLowerCase() === current.owner.toLowerCase() && repo.name.toLowerCase() === current.name.toLowerCase();
+        return same ? undefined : `another repository (${repo.owner}/${repo.name}), not ${current.owner}/${current.name}`;
+    }
+    return 'unknown';
+}
+function targetMismatch(target, wanted) {
+    if (wanted === 'all')
+        return undefined;
+    const kind = target === 'production' ? 'production' : target === null ? 'preview' : `${target} environment`;
+    return kind === wanted ? undefined : `a ${kind} deployment; target is ${wanted}`;
+}
+/**
+ * The checks that need nothing but the candidate and the current commit: they settle the decision,
+ * or leave it to git ancestry ('compare': another commit of the same branch and repository).
+ */
+function supersede_settle(c, current, options) {
+    const skip = (reason) => ({ verdict: 'skip', reason });
+    if (!IN_PROGRESS.has(c.readyState))
+        return skip(`not in progress (${c.readyState})`);
+    if (c.unreadable)
+        return skip(`its git metadata is incomplete and reading its gitSource failed: ${c.unreadable}`);
+    const repo = repositoryMismatch(c.git.repo, current.repository);
+    if (repo === 'unknown' && !options.projectScoped) {
+        return skip('its git metadata names no repository (a CLI deployment?): pass project-id to include the project\'s deployments that lack it');
+    }
+    if (repo !== undefined && repo !== 'unknown')
+        return skip(repo);
+    const target = targetMismatch(c.target, options.target);
+    if (target)
+        return skip(target);
+    if (!c.git.branch)
+        return skip('its git metadata names no branch');
+    if (c.git.branch !== current.branch)
+        return skip(`branch ${c.git.branch}, not ${current.branch}`);
+    const pr = current.pullRequest;
+    if (pr?.fromFork && c.git.prId !== pr.number) {
+        return skip(`pull request #${pr.number} comes from a fork, and this deployment is not linked to it`);
+    }
+    if (!c.git.sha)
+        return skip('its git metadata names no commit');
+    if (current.closedPullRequest)
+        return { verdict: 'cancel', reason: `pull request closed: every build of ${current.branch} is stale` };
+    if (c.git.sha === current.sha)
+        return { verdict: 'own', reason: `the current commit's own deployment (${supersede_short(current.sha)})` };
+    return { verdict: 'compare' };
+}
+/**
+ * Whether reading the deployment's gitSource could change its decision: `meta` lacks the commit or
+ * branch (or the repository, when that decides), and nothing else already rules it out.
+ */
+function needsGitSource(c, current, options) {
+    const missing = !c.git.sha || !c.git.branch || (!c.git.repo && !options.projectScoped);
+    if (!missing || !IN_PROGRESS.has(c.readyState) || targetMismatch(c.target, options.target))
+        return false;
+    if (c.git.branch && c.git.branch !== current.branch)
+        return false;
+    const repo = repositoryMismatch(c.git.repo, current.repository);
+    return repo === undefined || repo === 'unknown';
+}
+/** The distinct commits whose ancestry against the current commit the decision needs. */
+function commitsToCompare(candidates, current, options) {
+    const shas = candidates.filter((c) => supersede_settle(c, current, options).verdict === 'compare').map((c) => c.git.sha);
+    return [...new Set(shas)];
+}
+/**
+ * Which candidates the current commit supersedes. Never selected: finished deployments, other
+ * repositories and branches, the current commit's own (outside a closed pull request), and commits
+ * newer than the current one. Where ancestry is unknown, only deployments created before the current
+ * commit's own deployment are selected; where that is unknown too, none.
+ */
+function decide(candidates, current, options, ancestry) {
+    const settled = candidates.map((candidate) => ({ candidate, settled: supersede_settle(candidate, current, options) }));
+    // The current commit's own deployments bound the creation-time fallback; the earliest is the safe bound.
+    const own = settled.filter(({ settled }) => settled.verdict === 'own').map(({ candidate }) => candidate.createdAt);
+    const ownCreatedAt = own.length ? Math.min(...own) : undefined;
+    return settled.map(({ candidate, settled }) => {
+        if (settled.verdict !== 'compare')
+            return { candidate, cancel: settled.verdict === 'cancel', reason: settled.reason };
+        const sha = candidate.git.sha;
+        const answer = ancestry.get(sha) ?? { relation: 'unknown', why: 'not compared' };
+        switch (answer.relation) {
+            case 'older':
+                return { candidate, cancel: true, reason: `superseded: ${supersede_short(sha)} is an ancestor of ${supersede_short(current.sha)}` };
+            case 'newer':
+                return { candidate, cancel: false, reason: `${supersede_short(sha)} is newer than the current commit ${supersede_short(current.sha)}: left to its own run` };
+            case 'same':
+                return { candidate, cancel: false, reason: `the current commit's own deployment (${supersede_short(current.sha)})` };
+            case 'unknown':
+                if (ownCreatedAt === undefined) {
+                    return {
+                        candidate,
+                        cancel: false,
+                        reason: `ancestry of ${supersede_short(sha)} unknown (${answer.why}), and the current commit has no in-progress deployment to compare creation times with`,
+                    };
+                }
+                return candidate.createdAt < ownCreatedAt
+                    ? { candidate, cancel: true, reason: `created before the current commit's deployment (ancestry of ${supersede_short(sha)} unknown: ${answer.why})` }
+                    : { candidate, cancel: false, reason: `ancestry of ${supersede_short(sha)} unknown (${answer.why}), and created after the current commit's deployment` };
+        }
+    });
+}
+
+;// CONCATENATED MODULE: ./src/vercel/git-metadata.ts
+const git_metadata_text = (value) => (typeof value === 'string' && value !== '' ? value : undefined);
+/**
+ * From `meta`: `github*` keys for Git-integration builds, the generic `git*` keys that CLI
+ * deployments get, and the GitLab/Bitbucket keys. The linked repository (githubRepoId, githubOrg)
+ * comes before the commit's (githubCommitRepoId), which is a fork's on fork pull requests.
+ */
+function gitInfoFromMeta(meta) {
+    if (!meta)
+        return {};
+    const sha = git_metadata_text(meta.githubCommitSha) ?? git_metadata_text(meta.gitCommitSha) ?? git_metadata_text(meta.gitlabCommitSha) ?? git_metadata_text(meta.bitbucketCommitSha);
+    const branch = git_metadata_text(meta.githubCommitRef) ?? git_metadata_text(meta.gitCommitRef) ?? git_metadata_text(meta.gitlabCommitRef) ?? git_metadata_text(meta.bitbucketCommitRef);
+    let repo;
+    if (git_metadata_text(meta.githubCommitSha) !== undefined || git_metadata_text(meta.githubRepoId ?? meta.githubOrg) !== undefined) {
+        repo = {
+            provider: 'github',
+            id: git_metadata_text(meta.githubRepoId) ?? git_metadata_text(meta.githubCommitRepoId),
+            owner: git_metadata_text(meta.githubOrg) ?? git_metadata_text(meta.githubCommitOrg),
+            name: git_metadata_text(meta.githubRepo) ?? git_metadata_text(meta.githubCommitRepo),
+        };
+    }
+    else if (git_metadata_text(meta.gitlabCommitSha)) {
+        repo = { provider: 'gitlab', id: git_metadata_text(meta.gitlabProjectId) };
+    }
+    else if (git_metadata_text(meta.bitbucketCommitSha)) {
+        repo = { provider: 'bitbucket', id: git_metadata_text(meta.bitbucketRepoUuid) };
+    }
+    const prId = Number(git_metadata_text(meta.githubPrId) ?? NaN);
+    return strip({ sha: sha?.toLowerCase(), branch, repo, prId: Number.isInteger(prId) ? prId : undefined });
+}
+/** From `gitSource` (GET /v13/deployments/{id}?withGitRepoInfo=true). */
+function gitInfoFromSource(source) {
+    if (!source)
+        return {};
+    const type = source.type ?? 'unknown';
+    const provider = type.startsWith('github') ? 'github' : type;
+    const id = source.repoId ?? source.projectId ?? source.repoUuid;
+    return strip({
+        sha: source.sha?.toLowerCase(),
+        branch: source.ref ?? undefined,
+        repo: { provider, id: typeof id === 'string' || typeof id === 'number' ? String(id) : undefined, owner: source.org, name: source.repo },
+        prId: typeof source.prId === 'number' ? source.prId : undefined,
+    });
+}
+/** `meta` first; `gitSource` fills what it lacks. */
+function mergeGitInfo(meta, source) {
+    return strip({ sha: meta.sha ?? source.sha, branch: meta.branch ?? source.branch, repo: meta.repo ?? source.repo, prId: meta.prId ?? source.prId });
+}
+function strip(value) {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}
+
+;// CONCATENATED MODULE: ./src/candidates.ts
+
+
+
+
+
+/** A safety cap on list pages (100 deployments each); reaching it is reported, never silent. */
+const MAX_PAGES = 50;
+function fromListItem(item) {
+    const { uid, ...rest } = item;
+    return { ...rest, id: uid };
+}
+/** Every in-progress deployment in scope (GET /v6/deployments, following `until` to the last page). */
+async function listInProgress(client, projectId) {
+    const query = { state: IN_PROGRESS_STATES.join(','), limit: '100' };
+    if (projectId)
+        query.projectId = projectId;
+    const deployments = [];
+    let until;
+    for (let page = 0; page < MAX_PAGES; page++) {
+        const { deployments: items, next } = await client.listDeployments(until === undefined ? query : { ...query, until: String(until) });
+        deployments.push(...items.map(fromListItem));
+        if (next === null)
+            return { deployments, truncated: false };
+        if (until !== undefined && next >= until)
+            return { deployments, truncated: true };
+        until = next;
+    }
+    return { deployments, truncated: true };
+}
+/**
+ * The deployments as selection candidates. Git info comes from `meta`; where it lacks what the
+ * decision needs, one read with gitSource per deployment (in-progress ones only, as listed).
+ * The read also refreshes the state. A rejected token is thrown; other read failures are kept as
+ * `unreadable` so the deployment is skipped with the reason.
+ */
+async function toCandidates(client, deployments, current, options, concurrency) {
+    const base = deployments.map((deployment) => ({
+        deployment,
+        candidate: {
+            id: deployment.id,
+            createdAt: deployment.createdAt ?? 0,
+            readyState: deployment.readyState,
+            target: deployment.target ?? null,
+            git: gitInfoFromMeta(deployment.meta),
+        },
+    }));
+    let fatal;
+    const read = await mapConcurrent(base, concurrency, async (entry) => {
+        if (!needsGitSource(entry.candidate, current, options))
+            return entry;
+        try {
+            const fresh = await client.getDeployment(entry.deployment.id, { withGitRepoInfo: true });
+            const git = mergeGitInfo(entry.candidate.git, gitInfoFromSource(fresh.gitSource));
+            return { deployment: { ...entry.deployment, readyState: fresh.readyState }, candidate: { ...entry.candidate, readyState: fresh.readyState, git } };
+        }
+        catch (error) {
+            if (error instanceof VercelError && error.tokenRejected)
+                fatal ??= error;
+            const unreadable = error instanceof Error ? error.message : String(error);
+            return { ...entry, candidate: { ...entry.candidate, unreadable } };
+        }
+    }, () => fatal !== undefined);
+    if (fatal)
+        throw fatal;
+    return read.map((entry, index) => entry ?? base[index]);
+}
+
+;// CONCATENATED MODULE: ./src/github/ancestry.ts
+
+const TIMEOUT_MS = 30_000;
+const ancestry_short = (sha) => sha.slice(0, 7);
+/**
+ * How each commit relates to `head` by git ancestry, through GitHub's compare API: one call per
+ * distinct commit. Never throws: a commit whose ancestry cannot be established is 'unknown', with why.
+ */
+async function compareCommits(options) {
+    const { token, repository, head, shas } = options;
+    const answers = new Map();
+    if (shas.length === 0)
+        return answers;
+    if (!token) {
+        for (const sha of shas)
+            answers.set(sha, { relation: 'unknown', why: 'no github-token to compare commits with' });
+        return answers;
+    }
+    // Loaded here only: octokit is most of the action's start-up cost, and by-id runs never need it.
+    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+    const silent = () => undefined;
+    const octokit = getOctokit(token, { baseUrl: options.apiUrl, log: { debug: silent, info: silent, warn: silent, error: silent } });
+    await mapConcurrent(shas, options.concurrency, async (sha) => {
+        try {
+            // BASE...HEAD: "ahead" means BASE is an ancestor of HEAD. per_page=1: only the status is needed.
+            const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
+                owner: repository.owner,
+                repo: repository.name,
+                basehead: `${sha}...${head}`,
+                per_page: 1,
+                request: { signal: AbortSignal.timeout(TIMEOUT_MS) },
+            });
+            answers.set(sha, relationOf(data.status, sha, head));
+        }
+        catch (error) {
+            answers.set(sha, { relation: 'unknown', why: whyNot(error, sha, repository) });
+        }
+    });
+    return answers;
+}
+function relationOf(status, sha, head) {
+    switch (status) {
+        case 'ahead':
+            return { relation: 'older' };
+        case 'behind':
+            return { relation: 'newer' };
+        case 'identical':
+            return { relation: 'same' };
+        case 'diverged':
+            return { relation: 'unknown', why: `history diverged between ${ancestry_short(sha)} and ${ancestry_short(head)} (a force-push?)` };
+        default:
+            return { relation: 'unknown', why: `GitHub compared ${ancestry_short(sha)} with status ${JSON.stringify(status)}` };
+    }
+}
+function whyNot(error, sha, repository) {
+    const status = error?.status;
+    const name = `${repository.owner}/${repository.name}`;
+    if (status === 404)
+        return `commit ${ancestry_short(sha)} not found in ${name}`;
+    if (status === 401)
+        return 'GitHub rejected github-token (401)';
+    if (status === 403)
+        return `github-token may not read ${name} (403): grant it contents: read`;
+    if (status)
+        return `GitHub's compare API answered ${status}`;
+    const e = (error ?? {});
+    if (e.name === 'TimeoutError' || e.name === 'AbortError')
+        return `GitHub's compare API did not answer within ${TIMEOUT_MS / 1000} s`;
+    return `GitHub's compare API failed (${e.message ?? String(error)})`;
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/github/event.ts
+
+class EventError extends Error {
+}
+const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target']);
+/**
+ * Read the current commit, branch and repository from the runner's environment and event payload.
+ * `sha` and `branch` (the inputs) override what the event says. Read by hand rather than through
+ * @actions/github's context, which loads octokit: by-id runs never need it.
+ */
+function currentCommit(env, overrides) {
+    const eventName = env.GITHUB_EVENT_NAME ?? '';
+    const payload = readPayload(env.GITHUB_EVENT_PATH);
+    const repository = repositoryOf(env, payload);
+    let sha;
+    let branch;
+    let closedPullRequest = false;
+    let pullRequest;
+    if (PULL_REQUEST_EVENTS.has(eventName) && payload.pull_request) {
+        // Never GITHUB_SHA here: it is GitHub's merge commit (or, for _target, the base branch's head).
+        const pr = payload.pull_request;
+        sha = pr.head?.sha;
+        branch = pr.head?.ref;
+        closedPullRequest = payload.action === 'closed';
+        const headRepo = pr.head?.repo?.id;
+        const baseRepo = pr.base?.repo?.id ?? payload.repository?.id;
+        if (typeof pr.number === 'number') {
+            pullRequest = { number: pr.number, fromFork: headRepo !== undefined && baseRepo !== undefined && headRepo !== baseRepo };
+        }
+    }
+    else {
+        const ref = env.GITHUB_REF ?? '';
+        if (eventName === 'push' && payload.deleted)
+            return { nothing: `the push deleted ${ref || 'a branch'}: no build to supersede` };
+        if (!overrides.branch && ref.startsWith('refs/tags/'))
+            return { nothing: `${ref} is a tag, not a branch: no branch deployments to supersede` };
+        sha = env.GITHUB_SHA;
+        branch = ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined;
+    }
+    sha = overrides.sha ?? sha?.toLowerCase();
+    branch = overrides.branch ?? branch;
+    if (!sha || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha)) {
+        throw new EventError(`The ${eventName || 'current'} event names no commit: set the sha input to the commit whose superseded deployments should be canceled.`);
+    }
+    if (!branch) {
+        throw new EventError(`The ${eventName || 'current'} event (ref ${JSON.stringify(env.GITHUB_REF ?? '')}) names no branch: set the branch input.`);
+    }
+    return { sha, branch, repository, closedPullRequest, pullRequest };
+}
+function readPayload(path) {
+    if (!path)
+        return {};
+    try {
+        return JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'));
+    }
+    catch {
+        throw new EventError(`Cannot read the event payload at GITHUB_EVENT_PATH (${path}): is this running in GitHub Actions?`);
+    }
+}
+function repositoryOf(env, payload) {
+    const fullName = payload.repository?.full_name ?? env.GITHUB_REPOSITORY ?? '';
+    const [owner, name] = fullName.split('/');
+    if (!owner || !name)
+        throw new EventError('The repository is unknown: GITHUB_REPOSITORY is not set. Run this action in GitHub Actions.');
+    const id = payload.repository?.id ?? env.GITHUB_REPOSITORY_ID;
+    return { id: id === undefined || id === '' ? undefined : String(id), owner, name };
 }
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
@@ -41704,30 +42213,91 @@ function countsLine(results) {
 
 
 
-/** The action: inputs -> cancel -> report. The one place that turns errors into a failed step. */
+
+
+
+
+/** By id: cancel the deployments the user named, in that order; the first one is the primary. */
+async function cancelById(inputs, client) {
+    const { results, fatal } = await cancelDeployments(client, inputs.deployments.map((ref) => ({ ref })), { dryRun: inputs.dryRun });
+    return { lines: [countsLine(results)], results, primary: results[0], fatal };
+}
+/** Superseded: cancel the in-progress deployments that the current commit replaces on its branch. */
+async function cancelSuperseded(inputs, client) {
+    const current = currentCommit(process.env, inputs);
+    if ('nothing' in current)
+        return { lines: [`Nothing to do: ${current.nothing}.`], results: [] };
+    const event = current.closedPullRequest ? `closed pull request #${current.pullRequest?.number}` : process.env.GITHUB_EVENT_NAME ?? 'run';
+    const lines = [`Current commit ${current.sha.slice(0, 7)} on branch ${current.branch} of ${current.repository.owner}/${current.repository.name} (${event}).`];
+    const options = { target: inputs.target, projectScoped: Boolean(inputs.projectId) };
+    const listing = await listInProgress(client, inputs.projectId);
+    if (listing.truncated) {
+        warning(`Listed ${listing.deployments.length} in-progress deployments and stopped (${MAX_PAGES} pages at most): older in-progress deployments were not considered.`);
+    }
+    const entries = await toCandidates(client, listing.deployments, current, options, DEFAULT_CONCURRENCY);
+    const candidates = entries.map((e) => e.candidate);
+    const ancestry = await compareCommits({
+        token: inputs.githubToken,
+        apiUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
+        repository: current.repository,
+        head: current.sha,
+        shas: commitsToCompare(candidates, current, options),
+        concurrency: DEFAULT_CONCURRENCY,
+    });
+    const decisions = decide(candidates, current, options, ancestry);
+    const deployments = new Map(entries.map((e) => [e.candidate.id, e.deployment]));
+    const targets = decisions
+        .filter((d) => d.cancel)
+        .map((d) => ({ ref: { kind: 'id', id: d.candidate.id }, known: deployments.get(d.candidate.id), why: d.reason }));
+    const { results: acted, fatal } = await cancelDeployments(client, targets, { dryRun: inputs.dryRun });
+    const skipped = decisions
+        .filter((d) => !d.cancel)
+        .map((d) => {
+        const deployment = deployments.get(d.candidate.id);
+        return {
+            id: d.candidate.id,
+            url: deployment?.url ?? null,
+            inspectorUrl: deployment?.inspectorUrl ?? null,
+            stateBefore: d.candidate.readyState,
+            readyState: d.candidate.readyState,
+            canceledAt: null,
+            createdAt: d.candidate.createdAt,
+            outcome: 'skipped',
+            reason: d.reason,
+        };
+    });
+    // Newest first, as Vercel lists them; the outputs describe the most recently created one acted on.
+    const results = [...acted, ...skipped].sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0));
+    lines.push(countsLine(results));
+    return { lines, results, primary: acted.slice().sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0))[0], fatal };
+}
+/** The one line a failed run ends with. */
+function failureMessage(error) {
+    if (error instanceof VercelError && error.tokenRejected) {
+        return (`Vercel rejected the token (HTTP ${error.status}${error.vercelMessage ? `: ${error.vercelMessage}` : ''}): it is invalid, expired or revoked. ` +
+            'Create a token at https://vercel.com/account/tokens and store it in the secret passed as the token input.');
+    }
+    return error instanceof Error ? error.message : String(error);
+}
+/** The action: inputs -> mode -> report. The one place that turns errors into a failed step. */
 async function run() {
     try {
         const inputs = readInputs();
-        if (inputs.deployments.length === 0) {
-            throw new InputError("Input 'deployment-id' is required for now: pass one or more deployment ids (dpl_…) or deployment URLs. " +
-                'Cancelling the deployments a commit supersedes (without deployment-id) is not available yet.');
-        }
         const client = new VercelClient({ apiUrl: inputs.apiUrl, token: inputs.token, scope: inputs.scope });
-        const targets = inputs.deployments.map((ref) => ({ ref }));
-        const { results, fatal } = await cancelDeployments(client, targets, { dryRun: inputs.dryRun });
+        const mode = inputs.deployments.length > 0 ? cancelById : cancelSuperseded;
+        const outcome = await mode(inputs, client);
         const title = inputs.dryRun ? 'Cancel Vercel deployments (dry run: nothing was canceled)' : 'Cancel Vercel deployments';
-        await report(title, [countsLine(results)], results, results[0]);
-        if (fatal) {
-            throw new Error(`Vercel rejected the token (HTTP ${fatal.status}${fatal.vercelMessage ? `: ${fatal.vercelMessage}` : ''}): it is invalid, expired or revoked. ` +
-                'Create a token at https://vercel.com/account/tokens and store it in the secret passed as the token input.');
-        }
-        const failed = results.filter((r) => r.outcome === 'failed').length;
+        await report(title, outcome.lines, outcome.results, outcome.primary);
+        if (outcome.fatal)
+            throw outcome.fatal;
+        const attempted = outcome.results.filter((r) => r.outcome !== 'skipped').length;
+        const failed = outcome.results.filter((r) => r.outcome === 'failed').length;
         if (failed > 0)
-            setFailed(`${failed} of ${results.length} deployments could not be canceled; the lines above say why.`);
+            setFailed(`${failed} of ${attempted} deployments could not be canceled; the lines above say why.`);
     }
     catch (error) {
         // One line, no stack trace: every error the action raises carries a message written for the user.
-        setFailed(error instanceof Error ? error.message : String(error));
+        setFailed(failureMessage(error));
     }
 }
 

@@ -1,3 +1,4 @@
+import { mapConcurrent } from './concurrency.js';
 import type { DeploymentRef } from './inputs.js';
 import { VercelError, type VercelClient } from './vercel/client.js';
 import { FINISHED_STATES, type Deployment } from './vercel/schemas.js';
@@ -25,6 +26,8 @@ export interface DeploymentResult {
 export interface CancelTarget {
   ref: DeploymentRef;
   known?: Deployment;
+  /** Why it is to be canceled, for the report (superseded mode). */
+  why?: string;
 }
 
 export interface CancelRun {
@@ -34,7 +37,8 @@ export interface CancelRun {
   fatal?: VercelError;
 }
 
-export const DEFAULT_CONCURRENCY = 5;
+/** Requests in flight at once: 50 deployments take 5 rounds. */
+export const DEFAULT_CONCURRENCY = 10;
 
 function resultOf(d: Deployment | undefined, fields: Partial<DeploymentResult> & Pick<DeploymentResult, 'outcome' | 'reason'>): DeploymentResult {
   return {
@@ -84,7 +88,8 @@ async function cancelOne(client: VercelClient, target: CancelTarget, dryRun: boo
   }
   if (known && FINISHED_STATES.has(known.readyState)) return finished(known);
   if (dryRun) {
-    return resultOf(known, { outcome: 'would-cancel', reason: `dry run: in progress (${known!.readyState}), would be canceled` });
+    const why = target.why ? `${target.why}; ` : '';
+    return resultOf(known, { outcome: 'would-cancel', reason: `dry run: ${why}in progress (${known!.readyState}), would be canceled` });
   }
 
   const id = known?.id ?? what;
@@ -94,7 +99,7 @@ async function cancelOne(client: VercelClient, target: CancelTarget, dryRun: boo
       stateBefore: known?.readyState ?? null,
       canceledAt: after.canceledAt ?? null,
       outcome: 'canceled',
-      reason: 'canceled by this run',
+      reason: target.why ? `canceled by this run: ${target.why}` : 'canceled by this run',
     });
   } catch (error) {
     // 400: Vercel refuses to cancel a finished deployment. Read it again to tell "finished" from a real error.
@@ -119,20 +124,20 @@ export async function cancelDeployments(
   targets: CancelTarget[],
   { dryRun, concurrency = DEFAULT_CONCURRENCY }: { dryRun: boolean; concurrency?: number },
 ): Promise<CancelRun> {
-  const results: Array<DeploymentResult | undefined> = new Array(targets.length);
   let fatal: VercelError | undefined;
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (!fatal && next < targets.length) {
-      const index = next++;
+  const results = await mapConcurrent(
+    targets,
+    concurrency,
+    async (target) => {
       try {
-        results[index] = await cancelOne(client, targets[index]!, dryRun);
+        return await cancelOne(client, target, dryRun);
       } catch (error) {
-        fatal ??= error as VercelError;
+        fatal ??= error as VercelError; // cancelOne throws only for a rejected token
+        return undefined;
       }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker));
+    },
+    () => fatal !== undefined,
+  );
 
   const filled = targets.map((target, index) => {
     const result = results[index];

@@ -1,0 +1,628 @@
+// A local stand-in for the GitHub REST API, for tests and `npm run demo`.
+//
+// Plain JavaScript ES module, no dependencies beyond node: built-ins. It speaks HTTP on 127.0.0.1
+// and implements the one endpoint the action uses to decide commit ancestry:
+//   GET /repos/{owner}/{repo}/compare/{BASE...HEAD}
+// over an in-memory commit graph (merge commits included: ancestry is graph reachability).
+//
+// Usage:
+//   const gh = new GitHubSimulator();
+//   gh.addRepo({ owner: 'acme', repo: 'web', token: 'ghs_x' });
+//   const [a, b, c] = linearHistory(3);
+//   gh.addCommits('acme', 'web', [a, b, c]);
+//   const baseUrl = await gh.start();          // what GITHUB_API_URL is set to
+//   ... fetch(`${baseUrl}/repos/acme/web/compare/${a.sha}...${c.sha}`, { headers: { Authorization: 'Bearer ghs_x' } })
+//   await gh.stop();
+//
+// Deliberate choices (strict where the real API is more lenient, so client mistakes show up):
+//   - BASE and HEAD must be full 40-hex commit shas (matched case-insensitively); branch names,
+//     tags, abbreviated shas, `BASE..HEAD` (two dots) and cross-fork `owner:ref` are 404 Not Found.
+//   - owner and repo are matched case-insensitively, as on GitHub.
+//   - a repo added with a token answers 401 Bad credentials when the token is missing or wrong
+//     (real GitHub answers 404 for an anonymous request to a private repo; 401 for a wrong token).
+//   - `commits` is paged with `per_page` (default 250, capped at 250) and `page` (default 1); a
+//     `Link` header (next/last/first/prev) is sent when there is more than one page.
+//   - the rate limit is reported (x-ratelimit-*) but never enforced.
+
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+
+/**
+ * @typedef {{ sha: string, parents?: string[], message?: string }} CommitInput
+ * `message` is optional and only echoed in `commit.message`.
+ */
+/**
+ * @typedef {{ sha: string, parents: string[] }} Commit
+ */
+/**
+ * @typedef {{ method: string, path: string, query: Record<string, string>, status: number, authorization: boolean }} RecordedRequest
+ * `status` is 0 until the response is sent, and stays 0 for a request answered by a connection reset.
+ * `authorization` tells whether a token was sent; the token itself is never stored.
+ */
+/**
+ * @typedef {{ method: string, path: string, query: Record<string, string>, attempt: number }} InjectContext
+ */
+/**
+ * @typedef {undefined | null | void | 'reset' | { delayMs: number } | { status: number, headers?: Record<string, string>, body?: string | object }} InjectResult
+ */
+/**
+ * @typedef {(ctx: InjectContext) => InjectResult | Promise<InjectResult>} InjectHandler
+ */
+/**
+ * @typedef {{ sha: string, parents: string[], message: string, index: number }} StoredCommit
+ * `index` is the insertion order, which is a topological order (parents before children).
+ */
+/**
+ * @typedef {{ owner: string, repo: string, id: number, token: string | null, commits: Map<string, StoredCommit> }} Repo
+ */
+
+export const RATE_LIMIT = 5000;
+export const MAX_PER_PAGE = 250;
+export const DEFAULT_PER_PAGE = 250;
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+const DOCS_REST = 'https://docs.github.com/rest';
+const DOCS_COMPARE = 'https://docs.github.com/rest/commits/commits#compare-two-commits';
+const SHA_RE = /^[0-9a-f]{40}$/;
+
+/** A random 40-hex sha. */
+export function randomSha() {
+  return randomBytes(20).toString('hex');
+}
+
+/**
+ * `Commit[]`, or a tuple of exactly N commits when N is a literal (so that, under
+ * noUncheckedIndexedAccess, `const [a, b] = linearHistory(2)` gives defined commits).
+ * @template {number} N
+ * @template {Commit[]} [Acc=[]]
+ * @typedef {number extends N ? Commit[] : Acc['length'] extends N ? Acc : CommitTuple<N, [...Acc, Commit]>} CommitTuple
+ */
+
+/**
+ * Helper for tests: a linear chain of `n` fresh commits (random 40-hex shas), each the parent of the
+ * next. The first commit's parent is `parent` when given, else it is a root commit.
+ * @template {number} N
+ * @param {N} n
+ * @param {string} [parent]
+ * @returns {CommitTuple<N>}
+ */
+export function linearHistory(n, parent) {
+  /** @type {Commit[]} */
+  const out = [];
+  let prev = parent;
+  for (let i = 0; i < n; i++) {
+    const sha = randomSha();
+    out.push({ sha, parents: prev ? [prev] : [] });
+    prev = sha;
+  }
+  return /** @type {CommitTuple<N>} */ (out);
+}
+
+class HttpError extends Error {
+  /**
+   * @param {number} status
+   * @param {string} message
+   * @param {string} [documentationUrl]
+   */
+  constructor(status, message, documentationUrl = DOCS_REST) {
+    super(message);
+    this.status = status;
+    this.body = { message, documentation_url: documentationUrl, status: String(status) };
+  }
+}
+
+const notFound = () => new HttpError(404, 'Not Found', DOCS_REST);
+const commitNotFound = () => new HttpError(404, 'Not Found', DOCS_COMPARE);
+const badCredentials = () => new HttpError(401, 'Bad credentials', DOCS_REST);
+
+export class GitHubSimulator {
+  /** @type {Map<string, Repo>} `${owner}/${repo}` lower-cased -> repo */
+  #repos = new Map();
+  /** @type {Map<string, number>} `${method} ${path}` -> requests so far */
+  #attempts = new Map();
+  #nextRepoId = 100000001;
+  #rateLimitRemaining = RATE_LIMIT;
+  #rateLimitReset = Math.floor(Date.now() / 1000) + 3600;
+  /** @type {InjectHandler | null} */
+  #injectHandler = null;
+  /** @type {http.Server | null} */
+  #server = null;
+  /** @type {string | null} */
+  #baseUrl = null;
+  /** @type {Set<import('node:net').Socket>} */
+  #sockets = new Set();
+  /** @type {Set<{ timer: NodeJS.Timeout, resolve: () => void }>} */
+  #sleeps = new Set();
+  #stopping = false;
+
+  /**
+   * @param {{ latencyMs?: number }} [options]
+   */
+  constructor(options = {}) {
+    /** Artificial delay added to every response, in ms. */
+    this.latencyMs = Math.max(0, Number(options.latencyMs ?? 0) || 0);
+    /**
+     * Every request received, in arrival order. The token is never stored.
+     * @type {RecordedRequest[]}
+     */
+    this.requests = [];
+  }
+
+  // ---------------------------------------------------------------- repositories and commits
+
+  /**
+   * Adds a repository with an empty commit graph. `token` is the token it requires (sent as
+   * `Authorization: Bearer <t>` or `token <t>`); null/undefined accepts any token or none.
+   * Adding a repo again updates its id and token and keeps its commits.
+   * @param {{ owner: string, repo: string, id?: number, token?: string | null }} repo
+   */
+  addRepo({ owner, repo, id, token }) {
+    if (!owner || !repo || typeof owner !== 'string' || typeof repo !== 'string') {
+      throw new Error('addRepo: owner and repo are required');
+    }
+    if (owner.includes('/') || repo.includes('/')) throw new Error('addRepo: owner and repo must not contain "/"');
+    const key = repoKey(owner, repo);
+    const existing = this.#repos.get(key);
+    const repoId = id ?? existing?.id ?? this.#nextRepoId++;
+    this.#repos.set(key, {
+      owner,
+      repo,
+      id: repoId,
+      token: token ?? null,
+      commits: existing?.commits ?? new Map(),
+    });
+  }
+
+  /**
+   * Adds commits to a repository's graph. Each parent must be already known or in the same call
+   * (in any order). Re-adding a known sha with the same parents is a no-op. Throws on a malformed
+   * sha, an unknown parent, a cycle, or a known sha with different parents: a test setup mistake.
+   * @param {string} owner
+   * @param {string} repo
+   * @param {CommitInput[]} commits
+   */
+  addCommits(owner, repo, commits) {
+    const r = this.#repos.get(repoKey(owner, repo));
+    if (!r) throw new Error(`addCommits: no repo ${owner}/${repo} (call addRepo first)`);
+    if (!Array.isArray(commits)) throw new Error('addCommits: commits must be an array');
+
+    /** @type {Map<string, { sha: string, parents: string[], message: string }>} */
+    const batch = new Map();
+    for (const c of commits) {
+      const sha = normalizeSha(c?.sha);
+      if (!sha) throw new Error(`addCommits: invalid sha ${JSON.stringify(c?.sha)} (40 hex digits expected)`);
+      const parents = (c.parents ?? []).map((p) => {
+        const ps = normalizeSha(p);
+        if (!ps) throw new Error(`addCommits: commit ${sha} has an invalid parent ${JSON.stringify(p)}`);
+        return ps;
+      });
+      if (new Set(parents).size !== parents.length) throw new Error(`addCommits: commit ${sha} lists a parent twice`);
+      const message = typeof c.message === 'string' ? c.message : `Commit ${sha.slice(0, 7)}`;
+      const known = r.commits.get(sha) ?? batch.get(sha);
+      if (known) {
+        if (known.parents.join() !== parents.join()) {
+          throw new Error(`addCommits: commit ${sha} already exists with different parents`);
+        }
+        continue;
+      }
+      batch.set(sha, { sha, parents, message });
+    }
+    for (const c of batch.values()) {
+      for (const p of c.parents) {
+        if (!r.commits.has(p) && !batch.has(p)) throw new Error(`addCommits: commit ${c.sha} has unknown parent ${p}`);
+      }
+    }
+
+    // Insert in topological order (stable: input order where the parents allow it).
+    const pending = [...batch.values()];
+    /** @type {Set<string>} */
+    const placed = new Set();
+    while (pending.length > 0) {
+      const before = pending.length;
+      for (let i = 0; i < pending.length; ) {
+        const c = /** @type {{ sha: string, parents: string[], message: string }} */ (pending[i]);
+        if (c.parents.every((p) => r.commits.has(p) || placed.has(p))) {
+          r.commits.set(c.sha, { ...c, index: r.commits.size });
+          placed.add(c.sha);
+          pending.splice(i, 1);
+        } else {
+          i++;
+        }
+      }
+      if (pending.length === before) throw new Error('addCommits: the commits form a cycle');
+    }
+  }
+
+  /**
+   * Sets (or clears, with null) the fault-injection handler.
+   * @param {InjectHandler | null} handler
+   */
+  inject(handler) {
+    this.#injectHandler = handler ?? null;
+  }
+
+  // ---------------------------------------------------------------- server lifecycle
+
+  /**
+   * Listens on 127.0.0.1 (random free port).
+   * @returns {Promise<string>} base URL, e.g. 'http://127.0.0.1:41234' (the value for GITHUB_API_URL)
+   */
+  async start() {
+    if (this.#server && this.#baseUrl) return this.#baseUrl;
+    this.#stopping = false;
+    const server = http.createServer((req, res) => {
+      this.#handle(req, res).catch(() => {
+        // #handle already answers 500 on errors; this only guards against a failure while doing so.
+        safeDestroy(res);
+      });
+    });
+    server.on('connection', (socket) => {
+      this.#sockets.add(socket);
+      socket.on('close', () => this.#sockets.delete(socket));
+      socket.on('error', () => {});
+    });
+    server.on('clientError', (_err, socket) => {
+      try {
+        socket.destroy();
+      } catch {
+        // ignore
+      }
+    });
+    this.#server = server;
+    await new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve(undefined);
+      });
+    });
+    const address = /** @type {import('node:net').AddressInfo} */ (server.address());
+    this.#baseUrl = `http://127.0.0.1:${address.port}`;
+    return this.#baseUrl;
+  }
+
+  /**
+   * Closes the server, destroys every open socket and cancels pending delays. Safe to call twice.
+   * @returns {Promise<void>}
+   */
+  async stop() {
+    const server = this.#server;
+    this.#stopping = true;
+    for (const s of this.#sleeps) {
+      clearTimeout(s.timer);
+      s.resolve();
+    }
+    this.#sleeps.clear();
+    if (!server) return;
+    this.#server = null;
+    this.#baseUrl = null;
+    await new Promise((resolve) => {
+      server.close(() => resolve(undefined));
+      server.closeAllConnections?.();
+      for (const socket of this.#sockets) socket.destroy();
+      this.#sockets.clear();
+    });
+  }
+
+  // ---------------------------------------------------------------- request handling
+
+  /**
+   * @param {http.IncomingMessage} req
+   * @param {http.ServerResponse} res
+   */
+  async #handle(req, res) {
+    /** @type {RecordedRequest | undefined} */
+    let record;
+    try {
+      req.resume(); // the endpoint ignores request bodies; drain them
+      const method = (req.method ?? 'GET').toUpperCase();
+      const parsed = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const path = parsed.pathname;
+      /** @type {Record<string, string>} */
+      const query = Object.fromEntries(parsed.searchParams);
+      const token = parseToken(req.headers.authorization);
+
+      record = { method, path, query, status: 0, authorization: token !== undefined };
+      this.requests.push(record);
+      this.#rateLimitRemaining = Math.max(0, this.#rateLimitRemaining - 1);
+      const attemptKey = `${method} ${path}`;
+      const attempt = (this.#attempts.get(attemptKey) ?? 0) + 1;
+      this.#attempts.set(attemptKey, attempt);
+
+      if (this.#injectHandler) {
+        const injected = await this.#injectHandler({ method, path, query: { ...query }, attempt });
+        if (injected === 'reset') {
+          safeDestroy(res);
+          return;
+        }
+        if (injected && typeof injected === 'object') {
+          if ('status' in injected && typeof injected.status === 'number') {
+            await this.#sleep(this.latencyMs);
+            const { body } = injected;
+            const isRaw = typeof body === 'string' || body === undefined || body === null;
+            const text = isRaw ? (body ?? '') : JSON.stringify(body);
+            /** @type {Record<string, string>} */
+            const headers = { 'Content-Type': isRaw ? 'text/plain; charset=utf-8' : JSON_TYPE };
+            this.#send(res, record, injected.status, text, { ...headers, ...(injected.headers ?? {}) });
+            return;
+          }
+          if ('delayMs' in injected && typeof injected.delayMs === 'number') {
+            await this.#sleep(injected.delayMs);
+          }
+        }
+      }
+
+      const { status, body, headers } = this.#route(method, path, query, token);
+      await this.#sleep(this.latencyMs);
+      this.#send(res, record, status, JSON.stringify(body), { 'Content-Type': JSON_TYPE, ...headers });
+    } catch (err) {
+      if (err instanceof HttpError) {
+        await this.#sleep(this.latencyMs);
+        this.#send(res, record, err.status, JSON.stringify(err.body), { 'Content-Type': JSON_TYPE });
+        return;
+      }
+      const message = err instanceof Error ? err.message : String(err);
+      if (!res.headersSent) {
+        const body = { message: `Simulator bug: ${message}`, documentation_url: DOCS_REST, status: '500' };
+        this.#send(res, record, 500, JSON.stringify(body), { 'Content-Type': JSON_TYPE });
+      } else {
+        safeDestroy(res);
+      }
+    }
+  }
+
+  /**
+   * @param {http.ServerResponse} res
+   * @param {RecordedRequest | undefined} record
+   * @param {number} status
+   * @param {string} text
+   * @param {Record<string, string>} headers
+   */
+  #send(res, record, status, text, headers) {
+    if (this.#stopping || res.destroyed || res.writableEnded || res.headersSent) return;
+    if (record) record.status = status;
+    const now = Math.floor(Date.now() / 1000);
+    if (now >= this.#rateLimitReset) {
+      // a new rate-limit window; this request counts against it
+      this.#rateLimitReset = now + 3600;
+      this.#rateLimitRemaining = RATE_LIMIT - 1;
+    }
+    /** @type {Record<string, string>} */
+    const all = {
+      'X-RateLimit-Limit': String(RATE_LIMIT),
+      'X-RateLimit-Remaining': String(this.#rateLimitRemaining),
+      'X-RateLimit-Reset': String(this.#rateLimitReset),
+      'X-RateLimit-Used': String(RATE_LIMIT - this.#rateLimitRemaining),
+      'X-RateLimit-Resource': 'core',
+      'X-GitHub-Media-Type': 'github.v3; format=json',
+      ...headers,
+      'Content-Length': String(Buffer.byteLength(text)),
+    };
+    res.writeHead(status, all);
+    res.end(text);
+  }
+
+  /**
+   * Waits `ms` without blocking other requests; stop() ends every pending wait at once.
+   * @param {number} ms
+   * @returns {Promise<void>}
+   */
+  #sleep(ms) {
+    if (!(ms > 0) || this.#stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const entry = {
+        timer: setTimeout(() => {
+          this.#sleeps.delete(entry);
+          resolve();
+        }, ms),
+        resolve: () => resolve(),
+      };
+      this.#sleeps.add(entry);
+    });
+  }
+
+  /**
+   * Routes a request; throws HttpError for error answers.
+   * @param {string} method
+   * @param {string} path
+   * @param {Record<string, string>} query
+   * @param {string | undefined} token
+   * @returns {{ status: number, body: unknown, headers: Record<string, string> }}
+   */
+  #route(method, path, query, token) {
+    const seg = path.split('/');
+    // seg[0] is '' (path starts with '/'); the basehead may itself contain '/' (then it matches nothing)
+    if (!(seg.length >= 6 && seg[1] === 'repos' && seg[2] && seg[3] && seg[4] === 'compare' && seg[5])) {
+      throw notFound();
+    }
+    if (method !== 'GET') throw notFound();
+    const owner = decodeSegment(seg[2]);
+    const repoName = decodeSegment(seg[3]);
+    const basehead = decodeSegment(seg.slice(5).join('/'));
+
+    const repo = this.#repos.get(repoKey(owner, repoName));
+    if (!repo) throw notFound();
+    if (repo.token !== null && token !== repo.token) throw badCredentials();
+    return this.#compare(repo, basehead, query);
+  }
+
+  /**
+   * @param {Repo} repo
+   * @param {string} basehead
+   * @param {Record<string, string>} query
+   * @returns {{ status: number, body: unknown, headers: Record<string, string> }}
+   */
+  #compare(repo, basehead, query) {
+    const sep = basehead.indexOf('...');
+    if (sep < 0) throw commitNotFound();
+    const baseRef = basehead.slice(0, sep);
+    const headRef = basehead.slice(sep + 3);
+    const base = repo.commits.get(normalizeSha(baseRef) ?? '');
+    const head = repo.commits.get(normalizeSha(headRef) ?? '');
+    if (!base || !head) throw commitNotFound();
+
+    const fromBase = ancestors(repo, base.sha);
+    const fromHead = ancestors(repo, head.sha);
+    /** @type {StoredCommit | undefined} */
+    let mergeBase;
+    /** @type {StoredCommit[]} */
+    const ahead = [];
+    for (const sha of fromHead) {
+      const c = /** @type {StoredCommit} */ (repo.commits.get(sha));
+      if (fromBase.has(sha)) {
+        // insertion order is topological, so the newest common ancestor is a best common ancestor
+        if (!mergeBase || c.index > mergeBase.index) mergeBase = c;
+      } else {
+        ahead.push(c);
+      }
+    }
+    if (!mergeBase) {
+      throw new HttpError(404, `No common ancestor between ${baseRef} and ${headRef}.`, DOCS_COMPARE);
+    }
+    let behindBy = 0;
+    for (const sha of fromBase) if (!fromHead.has(sha)) behindBy++;
+    ahead.sort((a, b) => a.index - b.index); // oldest first
+    const aheadBy = ahead.length;
+    const status =
+      aheadBy === 0 && behindBy === 0 ? 'identical' : behindBy === 0 ? 'ahead' : aheadBy === 0 ? 'behind' : 'diverged';
+
+    const perPage = clampInt(query.per_page, DEFAULT_PER_PAGE, 1, MAX_PER_PAGE);
+    const page = clampInt(query.page, 1, 1, Number.MAX_SAFE_INTEGER);
+    const pageItems = ahead.slice((page - 1) * perPage, page * perPage);
+    const lastPage = Math.max(1, Math.ceil(aheadBy / perPage));
+
+    const apiBase = this.#baseUrl ?? 'http://127.0.0.1';
+    const repoPath = `repos/${repo.owner}/${repo.repo}`;
+    const htmlRepo = `https://github.com/${repo.owner}/${repo.repo}`;
+    const compareUrl = `${apiBase}/${repoPath}/compare/${baseRef}...${headRef}`;
+    /** @param {StoredCommit} c */
+    const commitJson = (c) => ({
+      sha: c.sha,
+      url: `${apiBase}/${repoPath}/commits/${c.sha}`,
+      html_url: `${htmlRepo}/commit/${c.sha}`,
+      commit: { message: c.message, tree: null },
+      parents: c.parents.map((p) => ({ sha: p, url: `${apiBase}/${repoPath}/commits/${p}`, html_url: `${htmlRepo}/commit/${p}` })),
+    });
+
+    /** @type {Record<string, string>} */
+    const headers = {};
+    if (lastPage > 1) {
+      /** @param {number} n */
+      const pageUrl = (n) => {
+        const params = new URLSearchParams(query);
+        params.set('per_page', String(perPage));
+        params.set('page', String(n));
+        return `${compareUrl}?${params}`;
+      };
+      /** @type {string[]} */
+      const links = [];
+      if (page > 1) links.push(`<${pageUrl(Math.min(page - 1, lastPage))}>; rel="prev"`);
+      if (page < lastPage) links.push(`<${pageUrl(page + 1)}>; rel="next"`, `<${pageUrl(lastPage)}>; rel="last"`);
+      if (page > 1) links.push(`<${pageUrl(1)}>; rel="first"`);
+      headers.Link = links.join(', ');
+    }
+
+    return {
+      status: 200,
+      headers,
+      body: {
+        url: compareUrl,
+        html_url: `${htmlRepo}/compare/${baseRef}...${headRef}`,
+        permalink_url: `${htmlRepo}/compare/${repo.owner}:${base.sha.slice(0, 7)}...${repo.owner}:${head.sha.slice(0, 7)}`,
+        diff_url: `${htmlRepo}/compare/${baseRef}...${headRef}.diff`,
+        patch_url: `${htmlRepo}/compare/${baseRef}...${headRef}.patch`,
+        base_commit: commitJson(base),
+        merge_base_commit: commitJson(mergeBase),
+        status,
+        ahead_by: aheadBy,
+        behind_by: behindBy,
+        total_commits: aheadBy,
+        commits: pageItems.map(commitJson),
+        files: [],
+      },
+    };
+  }
+}
+
+// ---------------------------------------------------------------- helpers
+
+/**
+ * Every commit reachable from `sha` (itself included), by BFS over parents.
+ * @param {Repo} repo
+ * @param {string} sha
+ * @returns {Set<string>}
+ */
+function ancestors(repo, sha) {
+  const seen = new Set([sha]);
+  const queue = [sha];
+  for (let i = 0; i < queue.length; i++) {
+    const c = repo.commits.get(/** @type {string} */ (queue[i]));
+    if (!c) continue;
+    for (const p of c.parents) {
+      if (!seen.has(p)) {
+        seen.add(p);
+        queue.push(p);
+      }
+    }
+  }
+  return seen;
+}
+
+/**
+ * @param {string} owner
+ * @param {string} repo
+ */
+function repoKey(owner, repo) {
+  return `${owner}/${repo}`.toLowerCase();
+}
+
+/**
+ * The lower-cased sha, or undefined when `v` is not 40 hex digits.
+ * @param {unknown} v
+ */
+function normalizeSha(v) {
+  if (typeof v !== 'string') return undefined;
+  const s = v.toLowerCase();
+  return SHA_RE.test(s) ? s : undefined;
+}
+
+/**
+ * The token from `Authorization: Bearer <t>` or `Authorization: token <t>`, else undefined.
+ * @param {string | string[] | undefined} header
+ */
+function parseToken(header) {
+  if (typeof header !== 'string') return undefined;
+  return /^(?:Bearer|token)\s+(\S.*)$/i.exec(header.trim())?.[1]?.trim();
+}
+
+/**
+ * An integer query value; a missing or malformed value gives `fallback`, then clamped to [min, max].
+ * @param {string | undefined} raw
+ * @param {number} fallback
+ * @param {number} min
+ * @param {number} max
+ */
+function clampInt(raw, fallback, min, max) {
+  const n = raw === undefined || raw === '' ? NaN : Number(raw);
+  const v = Number.isInteger(n) ? n : fallback;
+  return Math.min(max, Math.max(min, v));
+}
+
+/** @param {string} s */
+function decodeSegment(s) {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    throw notFound();
+  }
+}
+
+/** @param {http.ServerResponse} res */
+function safeDestroy(res) {
+  try {
+    res.socket?.destroy();
+    res.destroy();
+  } catch {
+    // ignore
+  }
+}

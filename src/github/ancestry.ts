@@ -1,0 +1,75 @@
+import { mapConcurrent } from '../concurrency.js';
+import type { Ancestry } from '../supersede.js';
+import type { Repository } from './event.js';
+
+const TIMEOUT_MS = 30_000;
+const short = (sha: string) => sha.slice(0, 7);
+
+/**
+ * How each commit relates to `head` by git ancestry, through GitHub's compare API: one call per
+ * distinct commit. Never throws: a commit whose ancestry cannot be established is 'unknown', with why.
+ */
+export async function compareCommits(options: {
+  token: string | undefined;
+  apiUrl: string;
+  repository: Repository;
+  head: string;
+  shas: readonly string[];
+  concurrency: number;
+}): Promise<Map<string, Ancestry>> {
+  const { token, repository, head, shas } = options;
+  const answers = new Map<string, Ancestry>();
+  if (shas.length === 0) return answers;
+  if (!token) {
+    for (const sha of shas) answers.set(sha, { relation: 'unknown', why: 'no github-token to compare commits with' });
+    return answers;
+  }
+  // Loaded here only: octokit is most of the action's start-up cost, and by-id runs never need it.
+  const { getOctokit } = await import('@actions/github');
+  const silent = () => undefined;
+  const octokit = getOctokit(token, { baseUrl: options.apiUrl, log: { debug: silent, info: silent, warn: silent, error: silent } });
+
+  await mapConcurrent(shas, options.concurrency, async (sha) => {
+    try {
+      // BASE...HEAD: "ahead" means BASE is an ancestor of HEAD. per_page=1: only the status is needed.
+      const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
+        owner: repository.owner,
+        repo: repository.name,
+        basehead: `${sha}...${head}`,
+        per_page: 1,
+        request: { signal: AbortSignal.timeout(TIMEOUT_MS) },
+      });
+      answers.set(sha, relationOf(data.status, sha, head));
+    } catch (error) {
+      answers.set(sha, { relation: 'unknown', why: whyNot(error, sha, repository) });
+    }
+  });
+  return answers;
+}
+
+function relationOf(status: string, sha: string, head: string): Ancestry {
+  switch (status) {
+    case 'ahead':
+      return { relation: 'older' };
+    case 'behind':
+      return { relation: 'newer' };
+    case 'identical':
+      return { relation: 'same' };
+    case 'diverged':
+      return { relation: 'unknown', why: `history diverged between ${short(sha)} and ${short(head)} (a force-push?)` };
+    default:
+      return { relation: 'unknown', why: `GitHub compared ${short(sha)} with status ${JSON.stringify(status)}` };
+  }
+}
+
+function whyNot(error: unknown, sha: string, repository: Repository): string {
+  const status = (error as { status?: number } | null)?.status;
+  const name = `${repository.owner}/${repository.name}`;
+  if (status === 404) return `commit ${short(sha)} not found in ${name}`;
+  if (status === 401) return 'GitHub rejected github-token (401)';
+  if (status === 403) return `github-token may not read ${name} (403): grant it contents: read`;
+  if (status) return `GitHub's compare API answered ${status}`;
+  const e = (error ?? {}) as { name?: string; message?: string };
+  if (e.name === 'TimeoutError' || e.name === 'AbortError') return `GitHub's compare API did not answer within ${TIMEOUT_MS / 1000} s`;
+  return `GitHub's compare API failed (${e.message ?? String(error)})`;
+}

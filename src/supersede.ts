@@ -1,0 +1,152 @@
+// The rule that picks the deployments a commit supersedes. Pure: data in, decisions out, no I/O.
+import type { CurrentCommit, Repository } from './github/event.js';
+import type { Target } from './inputs.js';
+import type { GitInfo } from './vercel/git-metadata.js';
+
+/** An in-progress deployment, with what its git metadata says. */
+export interface Candidate {
+  id: string;
+  createdAt: number;
+  readyState: string;
+  /** 'production', null for a preview, or a custom environment's name. */
+  target: string | null;
+  git: GitInfo;
+  /** Its metadata lacked git info and reading its gitSource failed: why. */
+  unreadable?: string;
+}
+
+/** How a candidate's commit relates to the current commit, by git ancestry. */
+export type Ancestry =
+  | { relation: 'older' | 'newer' | 'same' }
+  /** Not established: history diverged, an unknown commit, no token... `why` says which. */
+  | { relation: 'unknown'; why: string };
+
+export interface SelectionOptions {
+  target: Target;
+  /** project-id was given: the list holds that project's deployments only, so ones without repository info belong to it. */
+  projectScoped: boolean;
+}
+
+export interface Decision {
+  candidate: Candidate;
+  cancel: boolean;
+  reason: string;
+}
+
+const IN_PROGRESS = new Set(['QUEUED', 'INITIALIZING', 'BUILDING']);
+const short = (sha: string) => sha.slice(0, 7);
+
+/** Why a candidate's repository is not the workflow's, or undefined when it is. 'unknown' when it says none. */
+function repositoryMismatch(repo: GitInfo['repo'], current: Repository): string | 'unknown' | undefined {
+  if (!repo) return 'unknown';
+  if (repo.provider !== 'github') return `a ${repo.provider} repository, not ${current.owner}/${current.name}`;
+  if (repo.id !== undefined && current.id !== undefined) {
+    return repo.id === current.id ? undefined : `another repository (id ${repo.id}), not ${current.owner}/${current.name}`;
+  }
+  if (repo.owner !== undefined && repo.name !== undefined) {
+    const same = repo.owner.toLowerCase() === current.owner.toLowerCase() && repo.name.toLowerCase() === current.name.toLowerCase();
+    return same ? undefined : `another repository (${repo.owner}/${repo.name}), not ${current.owner}/${current.name}`;
+  }
+  return 'unknown';
+}
+
+function targetMismatch(target: string | null, wanted: Target): string | undefined {
+  if (wanted === 'all') return undefined;
+  const kind = target === 'production' ? 'production' : target === null ? 'preview' : `${target} environment`;
+  return kind === wanted ? undefined : `a ${kind} deployment; target is ${wanted}`;
+}
+
+type Settled = { verdict: 'skip' | 'cancel' | 'own'; reason: string } | { verdict: 'compare' };
+
+/**
+ * The checks that need nothing but the candidate and the current commit: they settle the decision,
+ * or leave it to git ancestry ('compare': another commit of the same branch and repository).
+ */
+function settle(c: Candidate, current: CurrentCommit, options: SelectionOptions): Settled {
+  const skip = (reason: string): Settled => ({ verdict: 'skip', reason });
+  if (!IN_PROGRESS.has(c.readyState)) return skip(`not in progress (${c.readyState})`);
+  if (c.unreadable) return skip(`its git metadata is incomplete and reading its gitSource failed: ${c.unreadable}`);
+
+  const repo = repositoryMismatch(c.git.repo, current.repository);
+  if (repo === 'unknown' && !options.projectScoped) {
+    return skip('its git metadata names no repository (a CLI deployment?): pass project-id to include the project\'s deployments that lack it');
+  }
+  if (repo !== undefined && repo !== 'unknown') return skip(repo);
+
+  const target = targetMismatch(c.target, options.target);
+  if (target) return skip(target);
+
+  if (!c.git.branch) return skip('its git metadata names no branch');
+  if (c.git.branch !== current.branch) return skip(`branch ${c.git.branch}, not ${current.branch}`);
+
+  const pr = current.pullRequest;
+  if (pr?.fromFork && c.git.prId !== pr.number) {
+    return skip(`pull request #${pr.number} comes from a fork, and this deployment is not linked to it`);
+  }
+  if (!c.git.sha) return skip('its git metadata names no commit');
+
+  if (current.closedPullRequest) return { verdict: 'cancel', reason: `pull request closed: every build of ${current.branch} is stale` };
+  if (c.git.sha === current.sha) return { verdict: 'own', reason: `the current commit's own deployment (${short(current.sha)})` };
+  return { verdict: 'compare' };
+}
+
+/**
+ * Whether reading the deployment's gitSource could change its decision: `meta` lacks the commit or
+ * branch (or the repository, when that decides), and nothing else already rules it out.
+ */
+export function needsGitSource(c: Candidate, current: CurrentCommit, options: SelectionOptions): boolean {
+  const missing = !c.git.sha || !c.git.branch || (!c.git.repo && !options.projectScoped);
+  if (!missing || !IN_PROGRESS.has(c.readyState) || targetMismatch(c.target, options.target)) return false;
+  if (c.git.branch && c.git.branch !== current.branch) return false;
+  const repo = repositoryMismatch(c.git.repo, current.repository);
+  return repo === undefined || repo === 'unknown';
+}
+
+/** The distinct commits whose ancestry against the current commit the decision needs. */
+export function commitsToCompare(candidates: readonly Candidate[], current: CurrentCommit, options: SelectionOptions): string[] {
+  const shas = candidates.filter((c) => settle(c, current, options).verdict === 'compare').map((c) => c.git.sha!);
+  return [...new Set(shas)];
+}
+
+/**
+ * Which candidates the current commit supersedes. Never selected: finished deployments, other
+ * repositories and branches, the current commit's own (outside a closed pull request), and commits
+ * newer than the current one. Where ancestry is unknown, only deployments created before the current
+ * commit's own deployment are selected; where that is unknown too, none.
+ */
+export function decide(
+  candidates: readonly Candidate[],
+  current: CurrentCommit,
+  options: SelectionOptions,
+  ancestry: ReadonlyMap<string, Ancestry>,
+): Decision[] {
+  const settled = candidates.map((candidate) => ({ candidate, settled: settle(candidate, current, options) }));
+  // The current commit's own deployments bound the creation-time fallback; the earliest is the safe bound.
+  const own = settled.filter(({ settled }) => settled.verdict === 'own').map(({ candidate }) => candidate.createdAt);
+  const ownCreatedAt = own.length ? Math.min(...own) : undefined;
+
+  return settled.map(({ candidate, settled }) => {
+    if (settled.verdict !== 'compare') return { candidate, cancel: settled.verdict === 'cancel', reason: settled.reason };
+    const sha = candidate.git.sha!;
+    const answer = ancestry.get(sha) ?? { relation: 'unknown', why: 'not compared' };
+    switch (answer.relation) {
+      case 'older':
+        return { candidate, cancel: true, reason: `superseded: ${short(sha)} is an ancestor of ${short(current.sha)}` };
+      case 'newer':
+        return { candidate, cancel: false, reason: `${short(sha)} is newer than the current commit ${short(current.sha)}: left to its own run` };
+      case 'same':
+        return { candidate, cancel: false, reason: `the current commit's own deployment (${short(current.sha)})` };
+      case 'unknown':
+        if (ownCreatedAt === undefined) {
+          return {
+            candidate,
+            cancel: false,
+            reason: `ancestry of ${short(sha)} unknown (${answer.why}), and the current commit has no in-progress deployment to compare creation times with`,
+          };
+        }
+        return candidate.createdAt < ownCreatedAt
+          ? { candidate, cancel: true, reason: `created before the current commit's deployment (ancestry of ${short(sha)} unknown: ${answer.why})` }
+          : { candidate, cancel: false, reason: `ancestry of ${short(sha)} unknown (${answer.why}), and created after the current commit's deployment` };
+    }
+  });
+}

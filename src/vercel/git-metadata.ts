@@ -1,0 +1,62 @@
+import type { Deployment } from './schemas.js';
+
+/** What a deployment says of its commit, branch and repository. Every part may be missing. */
+export interface GitInfo {
+  sha?: string;
+  branch?: string;
+  /** provider: github, gitlab, bitbucket, ... ; ids and names as that provider gives them. */
+  repo?: { provider: string; id?: string; owner?: string; name?: string };
+  /** The pull request number, when Vercel knows it. */
+  prId?: number;
+}
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+
+/**
+ * From `meta`: `github*` keys for Git-integration builds, the generic `git*` keys that CLI
+ * deployments get, and the GitLab/Bitbucket keys. The linked repository (githubRepoId, githubOrg)
+ * comes before the commit's (githubCommitRepoId), which is a fork's on fork pull requests.
+ */
+export function gitInfoFromMeta(meta: Record<string, unknown> | undefined): GitInfo {
+  if (!meta) return {};
+  const sha = text(meta.githubCommitSha) ?? text(meta.gitCommitSha) ?? text(meta.gitlabCommitSha) ?? text(meta.bitbucketCommitSha);
+  const branch = text(meta.githubCommitRef) ?? text(meta.gitCommitRef) ?? text(meta.gitlabCommitRef) ?? text(meta.bitbucketCommitRef);
+  let repo: GitInfo['repo'];
+  if (text(meta.githubCommitSha) !== undefined || text(meta.githubRepoId ?? meta.githubOrg) !== undefined) {
+    repo = {
+      provider: 'github',
+      id: text(meta.githubRepoId) ?? text(meta.githubCommitRepoId),
+      owner: text(meta.githubOrg) ?? text(meta.githubCommitOrg),
+      name: text(meta.githubRepo) ?? text(meta.githubCommitRepo),
+    };
+  } else if (text(meta.gitlabCommitSha)) {
+    repo = { provider: 'gitlab', id: text(meta.gitlabProjectId) };
+  } else if (text(meta.bitbucketCommitSha)) {
+    repo = { provider: 'bitbucket', id: text(meta.bitbucketRepoUuid) };
+  }
+  const prId = Number(text(meta.githubPrId) ?? NaN);
+  return strip({ sha: sha?.toLowerCase(), branch, repo, prId: Number.isInteger(prId) ? prId : undefined });
+}
+
+/** From `gitSource` (GET /v13/deployments/{id}?withGitRepoInfo=true). */
+export function gitInfoFromSource(source: Deployment['gitSource']): GitInfo {
+  if (!source) return {};
+  const type = source.type ?? 'unknown';
+  const provider = type.startsWith('github') ? 'github' : type;
+  const id = source.repoId ?? (source as Record<string, unknown>).projectId ?? (source as Record<string, unknown>).repoUuid;
+  return strip({
+    sha: source.sha?.toLowerCase(),
+    branch: source.ref ?? undefined,
+    repo: { provider, id: typeof id === 'string' || typeof id === 'number' ? String(id) : undefined, owner: source.org, name: source.repo },
+    prId: typeof source.prId === 'number' ? source.prId : undefined,
+  });
+}
+
+/** `meta` first; `gitSource` fills what it lacks. */
+export function mergeGitInfo(meta: GitInfo, source: GitInfo): GitInfo {
+  return strip({ sha: meta.sha ?? source.sha, branch: meta.branch ?? source.branch, repo: meta.repo ?? source.repo, prId: meta.prId ?? source.prId });
+}
+
+function strip<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
