@@ -41567,6 +41567,13 @@ function supersede_settle(c, current, options) {
         return { verdict: 'own', reason: `the current commit's own deployment (${supersede_short(current.sha)})` };
     return { verdict: 'compare' };
 }
+/** An in-progress deployment of the current commit, on its branch, in its repository. */
+function isOwnBuild(c, current, options) {
+    if (!IN_PROGRESS.has(c.readyState) || c.git.sha !== current.sha || c.git.branch !== current.branch)
+        return false;
+    const repo = repositoryMismatch(c.git.repo, current.repository);
+    return repo === undefined || (repo === 'unknown' && options.projectScoped);
+}
 /**
  * Whether reading the deployment's gitSource could change its decision: `meta` lacks the commit or
  * branch (or the repository, when that decides), and nothing else already rules it out.
@@ -41593,8 +41600,9 @@ function commitsToCompare(candidates, current, options) {
  */
 function decide(candidates, current, options, ancestry) {
     const settled = candidates.map((candidate) => ({ candidate, settled: supersede_settle(candidate, current, options) }));
-    // The current commit's own deployments bound the creation-time fallback; the earliest is the safe bound.
-    const own = settled.filter(({ settled }) => settled.verdict === 'own').map(({ candidate }) => candidate.createdAt);
+    // The current commit's own in-progress deployments bound the creation-time fallback, whatever their
+    // target or PR link: each shows when the current commit arrived. The earliest is the safe bound.
+    const own = candidates.filter((c) => isOwnBuild(c, current, options)).map((c) => c.createdAt);
     const ownCreatedAt = own.length ? Math.min(...own) : undefined;
     return settled.map(({ candidate, settled }) => {
         if (settled.verdict !== 'compare')
@@ -41636,7 +41644,7 @@ function gitInfoFromMeta(meta) {
     const sha = git_metadata_text(meta.githubCommitSha) ?? git_metadata_text(meta.gitCommitSha) ?? git_metadata_text(meta.gitlabCommitSha) ?? git_metadata_text(meta.bitbucketCommitSha);
     const branch = git_metadata_text(meta.githubCommitRef) ?? git_metadata_text(meta.gitCommitRef) ?? git_metadata_text(meta.gitlabCommitRef) ?? git_metadata_text(meta.bitbucketCommitRef);
     let repo;
-    if (git_metadata_text(meta.githubCommitSha) !== undefined || git_metadata_text(meta.githubRepoId ?? meta.githubOrg) !== undefined) {
+    if (git_metadata_text(meta.githubCommitSha) ?? git_metadata_text(meta.githubRepoId) ?? git_metadata_text(meta.githubOrg)) {
         repo = {
             provider: 'github',
             id: git_metadata_text(meta.githubRepoId) ?? git_metadata_text(meta.githubCommitRepoId),

@@ -90,6 +90,13 @@ function settle(c: Candidate, current: CurrentCommit, options: SelectionOptions)
   return { verdict: 'compare' };
 }
 
+/** An in-progress deployment of the current commit, on its branch, in its repository. */
+function isOwnBuild(c: Candidate, current: CurrentCommit, options: SelectionOptions): boolean {
+  if (!IN_PROGRESS.has(c.readyState) || c.git.sha !== current.sha || c.git.branch !== current.branch) return false;
+  const repo = repositoryMismatch(c.git.repo, current.repository);
+  return repo === undefined || (repo === 'unknown' && options.projectScoped);
+}
+
 /**
  * Whether reading the deployment's gitSource could change its decision: `meta` lacks the commit or
  * branch (or the repository, when that decides), and nothing else already rules it out.
@@ -121,8 +128,9 @@ export function decide(
   ancestry: ReadonlyMap<string, Ancestry>,
 ): Decision[] {
   const settled = candidates.map((candidate) => ({ candidate, settled: settle(candidate, current, options) }));
-  // The current commit's own deployments bound the creation-time fallback; the earliest is the safe bound.
-  const own = settled.filter(({ settled }) => settled.verdict === 'own').map(({ candidate }) => candidate.createdAt);
+  // The current commit's own in-progress deployments bound the creation-time fallback, whatever their
+  // target or PR link: each shows when the current commit arrived. The earliest is the safe bound.
+  const own = candidates.filter((c) => isOwnBuild(c, current, options)).map((c) => c.createdAt);
   const ownCreatedAt = own.length ? Math.min(...own) : undefined;
 
   return settled.map(({ candidate, settled }) => {

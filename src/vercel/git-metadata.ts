@@ -22,7 +22,7 @@ export function gitInfoFromMeta(meta: Record<string, unknown> | undefined): GitI
   const sha = text(meta.githubCommitSha) ?? text(meta.gitCommitSha) ?? text(meta.gitlabCommitSha) ?? text(meta.bitbucketCommitSha);
   const branch = text(meta.githubCommitRef) ?? text(meta.gitCommitRef) ?? text(meta.gitlabCommitRef) ?? text(meta.bitbucketCommitRef);
   let repo: GitInfo['repo'];
-  if (text(meta.githubCommitSha) !== undefined || text(meta.githubRepoId ?? meta.githubOrg) !== undefined) {
+  if (text(meta.githubCommitSha) ?? text(meta.githubRepoId) ?? text(meta.githubOrg)) {
     repo = {
       provider: 'github',
       id: text(meta.githubRepoId) ?? text(meta.githubCommitRepoId),

@@ -1,0 +1,298 @@
+// End to end, superseded mode: dist/index.js as a child process with event payload files, against
+// the Vercel API simulation and the GitHub compare API simulation on 127.0.0.1.
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { GitHubSimulator, linearHistory, randomSha } from '../simulator/github-api.js';
+import { VercelSimulator } from '../simulator/vercel-api.js';
+import { runAction, type ActionRun } from './support/run-action.js';
+
+const TOKEN = 'vrc_superseded_token';
+const GITHUB_TOKEN = 'ghs_superseded_token';
+const REPO = { id: 4242, owner: 'acme', name: 'web' };
+const repository = { id: REPO.id, full_name: `${REPO.owner}/${REPO.name}` };
+
+let vercel: VercelSimulator;
+let github: GitHubSimulator;
+let vercelUrl: string;
+let githubUrl: string;
+
+beforeEach(async () => {
+  vercel = new VercelSimulator();
+  vercel.addUser({ id: 'user_alice', token: TOKEN });
+  github = new GitHubSimulator();
+  github.addRepo({ owner: REPO.owner, repo: REPO.name, id: REPO.id, token: GITHUB_TOKEN });
+  [vercelUrl, githubUrl] = await Promise.all([vercel.start(), github.start()]);
+});
+afterEach(async () => {
+  await Promise.all([vercel.stop(), github.stop()]);
+});
+
+/** Git-integration meta for a commit of this repository. */
+const gitMeta = (sha: string, branch: string, repoId = REPO.id) => ({
+  githubCommitSha: sha,
+  githubCommitRef: branch,
+  githubRepoId: String(repoId),
+  githubOrg: REPO.owner,
+  githubRepo: REPO.name,
+  githubDeployment: '1',
+});
+const deploy = (sha: string, branch: string, fields: Record<string, unknown> = {}) =>
+  vercel.addDeployment({ ownerId: 'user_alice', readyState: 'BUILDING', meta: gitMeta(sha, branch), ...fields });
+
+function history(n: number): string[] {
+  const commits = linearHistory(n);
+  github.addCommits(REPO.owner, REPO.name, commits);
+  return commits.map((c) => c.sha);
+}
+
+const pushEvent = (sha: string, branch: string) => ({
+  env: { GITHUB_EVENT_NAME: 'push', GITHUB_SHA: sha, GITHUB_REF: `refs/heads/${branch}` },
+  event: { ref: `refs/heads/${branch}`, after: sha, deleted: false, repository },
+});
+const pullRequestEvent = (head: string, branch: string, action = 'synchronize', number = 7) => ({
+  // GITHUB_SHA is GitHub's merge commit, not the head: the action must not use it.
+  env: { GITHUB_EVENT_NAME: 'pull_request', GITHUB_SHA: randomSha(), GITHUB_REF: `refs/pull/${number}/merge` },
+  event: {
+    action,
+    number,
+    pull_request: { number, head: { sha: head, ref: branch, repo: { id: REPO.id } }, base: { ref: 'main', repo: { id: REPO.id } } },
+    repository,
+  },
+});
+
+async function run(trigger: { env: Record<string, string>; event: object }, inputs: Record<string, string> = {}): Promise<ActionRun> {
+  return runAction({
+    inputs: { token: TOKEN, 'api-url': vercelUrl, 'github-token': GITHUB_TOKEN, ...inputs },
+    env: { ...trigger.env, GITHUB_API_URL: githubUrl, GITHUB_REPOSITORY: `${REPO.owner}/${REPO.name}` },
+    event: trigger.event,
+  });
+}
+
+const outcomes = (result: ActionRun) =>
+  Object.fromEntries((JSON.parse(result.outputs.deployments!) as Array<{ id: string; outcome: string }>).map((d) => [d.id, d.outcome]));
+const reasonOf = (result: ActionRun, id: string) =>
+  (JSON.parse(result.outputs.deployments!) as Array<{ id: string; reason: string }>).find((d) => d.id === id)!.reason;
+const state = (id: string) => vercel.getDeployment(id).readyState;
+
+describe('superseded mode', () => {
+  it('push: cancels the older commits\' builds on the branch, and nothing else', async () => {
+    const [c0, c1, c2, c3] = history(4) as [string, string, string, string];
+    const old0 = deploy(c0, 'main', { readyState: 'READY' });
+    const old1 = deploy(c1, 'main');
+    const old2 = deploy(c2, 'main', { readyState: 'QUEUED' });
+    const own = deploy(c3, 'main');
+    const otherBranch = deploy(c2, 'feature');
+    const otherRepo = deploy(c1, 'main', { meta: gitMeta(c1, 'main', 999) });
+
+    const result = await run(pushEvent(c3, 'main'));
+
+    expect(result.code).toBe(0);
+    expect([state(old1.id), state(old2.id)]).toEqual(['CANCELED', 'CANCELED']);
+    expect([state(own.id), state(otherBranch.id), state(otherRepo.id), state(old0.id)]).toEqual(['BUILDING', 'BUILDING', 'BUILDING', 'READY']);
+    expect(outcomes(result)).toEqual({
+      [old1.id]: 'canceled',
+      [old2.id]: 'canceled',
+      [own.id]: 'skipped',
+      [otherBranch.id]: 'skipped',
+      [otherRepo.id]: 'skipped',
+    });
+    expect(reasonOf(result, old1.id)).toBe(`canceled by this run: superseded: ${c1.slice(0, 7)} is an ancestor of ${c3.slice(0, 7)}`);
+    expect(reasonOf(result, own.id)).toBe(`the current commit's own deployment (${c3.slice(0, 7)})`);
+    expect(reasonOf(result, otherBranch.id)).toBe('branch feature, not main');
+    expect(reasonOf(result, otherRepo.id)).toMatch(/^another repository \(id 999\)/);
+    // The most recently created deployment acted on: old2.
+    expect(result.outputs['ready-state']).toBe('CANCELED');
+    expect(result.outputs['canceled-at']).toBe(String(vercel.getDeployment(old2.id).canceledAt));
+    expect(result.outputs['canceled-ids']).toBe(`${old2.id},${old1.id}`);
+    expect(result.outputs['canceled-count']).toBe('2');
+    // One list page; one compare per distinct commit (c1, c2), none for others; one cancel each.
+    expect(vercel.requests.map((r) => `${r.method} ${r.path}`).sort()).toEqual(
+      ['GET /v6/deployments', `PATCH /v12/deployments/${old1.id}/cancel`, `PATCH /v12/deployments/${old2.id}/cancel`].sort(),
+    );
+    expect(vercel.requests[0]!.query).toMatchObject({ state: 'QUEUED,INITIALIZING,BUILDING', limit: '100' });
+    expect(github.requests.map((r) => r.path).sort()).toEqual(
+      [`/repos/acme/web/compare/${c1}...${c3}`, `/repos/acme/web/compare/${c2}...${c3}`].sort(),
+    );
+    expect(result.summary).toContain(`Current commit ${c3.slice(0, 7)} on branch main of acme/web (push).`);
+    expect(result.summary).toContain('5 deployments: 2 canceled, 3 skipped.');
+    expect(result.summary).toContain('branch feature, not main');
+  });
+
+  it('pull_request: uses the head commit and branch, not GITHUB_SHA (the merge commit)', async () => {
+    const [base] = history(1) as [string];
+    const [f1, f2] = linearHistory(2, base);
+    github.addCommits(REPO.owner, REPO.name, [f1, f2]);
+    const older = deploy(f1.sha, 'feature');
+    const own = deploy(f2.sha, 'feature');
+    const main = deploy(base, 'main');
+
+    const result = await run(pullRequestEvent(f2.sha, 'feature'));
+
+    expect(result.code).toBe(0);
+    expect(outcomes(result)).toEqual({ [older.id]: 'canceled', [own.id]: 'skipped', [main.id]: 'skipped' });
+    expect(github.requests.map((r) => r.path)).toEqual([`/repos/acme/web/compare/${f1.sha}...${f2.sha}`]);
+  });
+
+  it('pull_request closed: cancels every in-progress build of the branch, the head\'s own included', async () => {
+    const [f1, f2] = history(2) as [string, string];
+    const older = deploy(f1, 'feature');
+    const own = deploy(f2, 'feature');
+    const main = deploy(f1, 'main');
+
+    const result = await run(pullRequestEvent(f2, 'feature', 'closed'));
+
+    expect(result.code).toBe(0);
+    expect(outcomes(result)).toEqual({ [older.id]: 'canceled', [own.id]: 'canceled', [main.id]: 'skipped' });
+    expect(reasonOf(result, own.id)).toBe('canceled by this run: pull request closed: every build of feature is stale');
+    expect(github.requests).toHaveLength(0);
+  });
+
+  it('tag push: nothing to do, says so, exits 0, no request', async () => {
+    const [c] = history(1) as [string];
+    deploy(c, 'main');
+    const result = await run({
+      env: { GITHUB_EVENT_NAME: 'push', GITHUB_SHA: c, GITHUB_REF: 'refs/tags/v1.0.0' },
+      event: { ref: 'refs/tags/v1.0.0', repository },
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Nothing to do: refs/tags/v1.0.0 is a tag, not a branch');
+    expect(result.outputs['canceled-count']).toBe('0');
+    expect(result.outputs.deployments).toBe('[]');
+    expect(vercel.requests).toHaveLength(0);
+  });
+
+  it('branch deletion: nothing to do', async () => {
+    const result = await run({
+      env: { GITHUB_EVENT_NAME: 'push', GITHUB_SHA: '0'.repeat(40), GITHUB_REF: 'refs/heads/gone' },
+      event: { ref: 'refs/heads/gone', deleted: true, repository },
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Nothing to do: the push deleted refs/heads/gone');
+    expect(vercel.requests).toHaveLength(0);
+  });
+
+  it('finds candidates on the third page of the list', async () => {
+    const [c1, c2] = history(2) as [string, string];
+    const stale = deploy(c1, 'main'); // created first: the oldest, listed last
+    for (let i = 0; i < 230; i++) vercel.addDeployment({ ownerId: 'user_alice', readyState: 'BUILDING', meta: gitMeta(randomSha(), `other-${i}`) });
+
+    const result = await run(pushEvent(c2, 'main'));
+
+    expect(result.code).toBe(0);
+    expect(state(stale.id)).toBe('CANCELED');
+    const lists = vercel.requests.filter((r) => r.path === '/v6/deployments');
+    expect(lists).toHaveLength(3);
+    expect(lists[0]!.query.until).toBeUndefined();
+    expect(lists[2]!.query.until).toBeDefined();
+    expect(result.outputs['canceled-ids']).toBe(stale.id);
+  });
+
+  it('CLI deployments (git* meta, no repository): counted with project-id, skipped without it', async () => {
+    const [c1, c2] = history(2) as [string, string];
+    const cliMeta = (sha: string) => ({ gitCommitSha: sha, gitCommitRef: 'main', gitDirty: '0' });
+    const cli = vercel.addDeployment({ ownerId: 'user_alice', readyState: 'BUILDING', source: 'cli', projectId: 'prj_web', meta: cliMeta(c1), gitSource: undefined });
+    vercel.addDeployment({ ownerId: 'user_alice', readyState: 'BUILDING', source: 'cli', projectId: 'prj_web', meta: cliMeta(c2), gitSource: undefined });
+
+    const without = await run(pushEvent(c2, 'main'), { 'dry-run': 'true' });
+    expect(outcomes(without)[cli.id]).toBe('skipped');
+    expect(reasonOf(without, cli.id)).toMatch(/names no repository.*pass project-id/);
+
+    const withProject = await run(pushEvent(c2, 'main'), { 'project-id': 'prj_web' });
+    expect(withProject.code).toBe(0);
+    expect(outcomes(withProject)[cli.id]).toBe('canceled');
+    expect(vercel.requests.filter((r) => r.path === '/v6/deployments').at(-1)!.query.projectId).toBe('prj_web');
+  });
+
+  it('reads gitSource for a deployment whose meta lacks the commit', async () => {
+    const [c1, c2] = history(2) as [string, string];
+    const bare = vercel.addDeployment({
+      ownerId: 'user_alice',
+      readyState: 'BUILDING',
+      meta: {},
+      gitSource: { type: 'github', repoId: REPO.id, ref: 'main', sha: c1, prId: null },
+    });
+    deploy(c2, 'main');
+
+    const result = await run(pushEvent(c2, 'main'));
+
+    expect(outcomes(result)[bare.id]).toBe('canceled');
+    const read = vercel.requests.find((r) => r.path === `/v13/deployments/${bare.id}`)!;
+    expect(read.query).toEqual({ withGitRepoInfo: 'true' });
+    // Only that deployment was read one by one.
+    expect(vercel.requests.filter((r) => r.path.startsWith('/v13/'))).toHaveLength(1);
+  });
+
+  it('dry-run: reports would-cancel and cancels nothing', async () => {
+    const [c1, c2] = history(2) as [string, string];
+    const stale = deploy(c1, 'main');
+    deploy(c2, 'main');
+    const result = await run(pushEvent(c2, 'main'), { 'dry-run': 'true' });
+    expect(result.code).toBe(0);
+    expect(outcomes(result)[stale.id]).toBe('would-cancel');
+    expect(state(stale.id)).toBe('BUILDING');
+    expect(vercel.requests.filter((r) => r.method === 'PATCH')).toHaveLength(0);
+    expect(result.outputs['ready-state']).toBe('BUILDING');
+    expect(result.outputs['canceled-count']).toBe('0');
+  });
+
+  it('target=preview leaves production deployments alone', async () => {
+    const [c1, c2] = history(2) as [string, string];
+    const preview = deploy(c1, 'main', { target: null });
+    const production = deploy(c1, 'main', { target: 'production' });
+    deploy(c2, 'main');
+    const result = await run(pushEvent(c2, 'main'), { target: 'preview' });
+    expect(outcomes(result)).toMatchObject({ [preview.id]: 'canceled', [production.id]: 'skipped' });
+    expect(reasonOf(result, production.id)).toBe('a production deployment; target is preview');
+    expect(state(production.id)).toBe('BUILDING');
+  });
+
+  it('a delayed run for an older commit leaves the newer commit\'s build alone', async () => {
+    const [c1, c2, c3] = history(3) as [string, string, string];
+    const ownOld = deploy(c1, 'main');
+    const newer2 = deploy(c2, 'main');
+    const newer3 = deploy(c3, 'main');
+
+    const result = await run(pushEvent(c1, 'main'));
+
+    expect(result.code).toBe(0);
+    expect([state(ownOld.id), state(newer2.id), state(newer3.id)]).toEqual(['BUILDING', 'BUILDING', 'BUILDING']);
+    expect(reasonOf(result, newer3.id)).toBe(`${c3.slice(0, 7)} is newer than the current commit ${c1.slice(0, 7)}: left to its own run`);
+    expect(result.outputs['canceled-count']).toBe('0');
+    expect(result.outputs['ready-state']).toBe('');
+  });
+
+  it('without ancestry (no github-token): cancels only builds created before the current commit\'s own', async () => {
+    const [c1, c2, c3] = history(3) as [string, string, string];
+    const before = deploy(c1, 'main');
+    const own = deploy(c2, 'main');
+    const after = deploy(c3, 'main');
+
+    const result = await run(pushEvent(c2, 'main'), { 'github-token': '' });
+
+    expect(outcomes(result)).toEqual({ [before.id]: 'canceled', [own.id]: 'skipped', [after.id]: 'skipped' });
+    expect(reasonOf(result, before.id)).toMatch(/created before the current commit's deployment \(ancestry of .* unknown: no github-token/);
+    expect(reasonOf(result, after.id)).toMatch(/unknown \(no github-token.*\), and created after the current commit's deployment/);
+    expect(github.requests).toHaveLength(0);
+  });
+
+  it('after a force-push (diverged history): falls back to creation order', async () => {
+    const [root] = history(1) as [string];
+    const [gone] = linearHistory(1, root); // the commit the force-push replaced
+    const [current] = linearHistory(1, root);
+    github.addCommits(REPO.owner, REPO.name, [gone, current]);
+    const replaced = deploy(gone.sha, 'main');
+    deploy(current.sha, 'main');
+
+    const result = await run(pushEvent(current.sha, 'main'));
+    expect(outcomes(result)[replaced.id]).toBe('canceled');
+    expect(reasonOf(result, replaced.id)).toMatch(/ancestry of .* unknown: history diverged/);
+  });
+
+  it('with neither ancestry nor the current commit\'s own build: skips, saying why', async () => {
+    const [c1, c2] = history(2) as [string, string];
+    const older = deploy(c1, 'main');
+    const result = await run(pushEvent(c2, 'main'), { 'github-token': 'ghs_wrong' });
+    expect(outcomes(result)[older.id]).toBe('skipped');
+    expect(reasonOf(result, older.id)).toMatch(/GitHub rejected github-token \(401\).*no in-progress deployment to compare creation times with/);
+    expect(state(older.id)).toBe('BUILDING');
+  });
+});
