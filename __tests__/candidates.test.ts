@@ -1,0 +1,60 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { VercelSimulator } from '../simulator/vercel-api.js';
+import { listInProgress, MAX_PAGES } from '../src/candidates.js';
+import { VercelClient } from '../src/vercel/client.js';
+
+const TOKEN = 'vrc_candidates_token';
+let sim: VercelSimulator;
+let client: VercelClient;
+
+beforeEach(async () => {
+  sim = new VercelSimulator();
+  sim.addUser({ id: 'user_alice', token: TOKEN });
+  client = new VercelClient({ apiUrl: await sim.start(), token: TOKEN, scope: {} });
+});
+afterEach(async () => {
+  await sim.stop();
+});
+
+const page = (items: object[], next: number | null) => ({ status: 200, body: { deployments: items, pagination: { count: items.length, next, prev: null } } });
+const item = (n: number) => ({ uid: `dpl_${n}`, readyState: 'BUILDING', createdAt: n, meta: {} });
+
+describe('listInProgress', () => {
+  it('follows until to the last page and lists only in-progress states', async () => {
+    const building = [];
+    for (let i = 0; i < 250; i++) {
+      const d = sim.addDeployment({ ownerId: 'user_alice', readyState: i % 2 ? 'BUILDING' : 'READY' });
+      if (i % 2) building.push(d.id);
+    }
+    const listing = await listInProgress(client, undefined);
+    expect(listing.truncated).toBe(false);
+    expect(listing.deployments.map((d) => d.id).sort()).toEqual(building.sort());
+    expect(sim.requests).toHaveLength(2); // 125 in progress, 100 a page
+    expect(sim.requests[0]!.query).toEqual({ state: 'QUEUED,INITIALIZING,BUILDING', limit: '100' });
+
+    sim.requests.length = 0;
+    expect((await listInProgress(client, 'prj_other')).deployments).toHaveLength(0);
+    expect(sim.requests[0]!.query.projectId).toBe('prj_other');
+  });
+
+  it('maps list items to deployments (uid -> id) across pages', async () => {
+    sim.inject(({ attempt }: { attempt: number }) => (attempt === 1 ? page([item(30), item(20)], 20) : page([item(10)], null)));
+    const listing = await listInProgress(client, undefined);
+    expect(listing.deployments.map((d) => d.id)).toEqual(['dpl_30', 'dpl_20', 'dpl_10']);
+    expect(sim.requests.map((r) => r.query.until)).toEqual([undefined, '20']);
+  });
+
+  it(`stops at ${MAX_PAGES} pages and says the listing is truncated`, async () => {
+    sim.inject(({ attempt }: { attempt: number }) => page([item(100_000 - attempt)], 100_000 - attempt));
+    const listing = await listInProgress(client, undefined);
+    expect(listing.truncated).toBe(true);
+    expect(sim.requests).toHaveLength(MAX_PAGES);
+  });
+
+  it('stops when paging does not move back in time, rather than looping', async () => {
+    sim.inject(() => page([item(5)], 5));
+    const listing = await listInProgress(client, undefined);
+    expect(listing.truncated).toBe(true);
+    expect(sim.requests).toHaveLength(2);
+  });
+});
