@@ -13,7 +13,8 @@ beforeEach(async () => {
   sim = new VercelSimulator();
   sim.addUser({ id: 'user_alice', token: TOKEN });
   apiUrl = await sim.start();
-  client = new VercelClient({ apiUrl, token: TOKEN, scope: {} });
+  // No retries here: the fault-injection suite tests them.
+  client = new VercelClient({ apiUrl, token: TOKEN, scope: {}, policy: { retries: 0 } });
 });
 afterEach(async () => {
   await sim.stop();

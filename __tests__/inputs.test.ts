@@ -53,6 +53,10 @@ describe('parseInputs: defaults', () => {
       githubToken: undefined,
       dryRun: false,
       apiUrl: 'https://api.vercel.com',
+      retries: 3,
+      requestTimeoutMs: 30_000,
+      timeBudgetMs: 300_000,
+      failOnError: true,
     });
   });
 
@@ -561,5 +565,28 @@ describe('error reporting', () => {
     expectInputError({ token: '', 'deployment-id': 'dpl_-', target: 'x' }, 'token');
     expectError({ 'deployment-id': 'dpl_-', target: 'x' }, 'deployment-id');
     expectError({ sha: 'abc', target: 'x' }, 'sha');
+  });
+});
+
+describe('reliability knobs', () => {
+  it('takes retries, request-timeout, time-budget and fail-on-error', () => {
+    expect(parseInputs({ token: TOKEN, retries: '0', 'request-timeout': '5', 'time-budget': '60', 'fail-on-error': 'false' })).toMatchObject({
+      retries: 0,
+      requestTimeoutMs: 5000,
+      timeBudgetMs: 60_000,
+      failOnError: false,
+    });
+  });
+
+  it.each([
+    ['retries', '-1', 'must be a whole number of retries from 0 to 10'],
+    ['retries', '11', 'must be a whole number of retries from 0 to 10'],
+    ['retries', '2.5', 'must be a whole number of retries from 0 to 10'],
+    ['request-timeout', '0', 'must be a whole number of seconds from 1 to 300'],
+    ['request-timeout', '30s', 'must be a whole number of seconds from 1 to 300'],
+    ['time-budget', '5', 'must be a whole number of seconds from 10 to 3600'],
+    ['fail-on-error', 'no', 'must be true or false'],
+  ])('%s %j is rejected', (name, value, message) => {
+    expect(() => parseInputs({ token: TOKEN, [name]: value })).toThrow(new InputError(`Input '${name}' ${message}, not ${JSON.stringify(value)}.`));
   });
 });

@@ -31685,6 +31685,178 @@ async function mapConcurrent(items, limit, work, stop = () => false) {
     return results;
 }
 
+;// CONCATENATED MODULE: ./src/http/request.ts
+// The one HTTP layer under every call the action makes (Vercel directly, GitHub through octokit):
+// a timeout per attempt, bounded retries with backoff and jitter, rate-limit waits, a run-wide deadline.
+const DEFAULT_POLICY = {
+    retries: 3,
+    timeoutMs: 30_000,
+    baseDelayMs: 500,
+    maxWaitMs: 60_000,
+};
+/** No response at all (network failure, timeout), after every attempt; or no time left to try. */
+class TransportError extends Error {
+    attempts;
+    constructor(message, attempts) {
+        super(message);
+        this.attempts = attempts;
+        this.name = 'TransportError';
+    }
+}
+const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Milliseconds until a time given as Retry-After (seconds or an HTTP date), or undefined. */
+function retryAfterMs(value, now) {
+    if (!value)
+        return undefined;
+    if (/^\s*\d+(\.\d+)?\s*$/.test(value))
+        return Number(value) * 1000;
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+/** What a 429 (or 503) says about when to come back: Retry-After, X-RateLimit-Reset, or the body's error.limit. */
+function rateLimitWaitMs(status, headers, text, now) {
+    const retryAfter = retryAfterMs(headers.get('retry-after'), now);
+    if (retryAfter !== undefined || status !== 429)
+        return retryAfter;
+    const reset = Number(headers.get('x-ratelimit-reset'));
+    if (reset > 0)
+        return Math.max(0, reset * 1000 - now);
+    try {
+        const limit = JSON.parse(text).error?.limit;
+        const resetMs = typeof limit?.resetMs === 'number' ? limit.resetMs : typeof limit?.reset === 'number' ? limit.reset * 1000 : undefined;
+        if (resetMs !== undefined)
+            return Math.max(0, resetMs - now);
+    }
+    catch {
+        // not JSON: no hint
+    }
+    return undefined;
+}
+/** Why there was no response: a line for the user, never the URL or headers. */
+function describeNetworkError(error, timeoutMs) {
+    // Duck-typed: fetch's errors come from Node's own realm, so instanceof Error is not reliable.
+    const e = (error ?? {});
+    if (e.name === 'TimeoutError')
+        return `no response within ${timeoutMs / 1000} s`;
+    if (e.cause?.code)
+        return `network error ${e.cause.code}`;
+    return `network error (${e.cause?.message ?? e.message ?? String(error)})`;
+}
+/**
+ * Watches X-RateLimit-Remaining and, when it runs low, spaces request starts over what is left of
+ * the window instead of letting concurrent requests collect 429s. Says so once.
+ */
+class RateGate {
+    service;
+    lowWater;
+    remaining;
+    limit;
+    resetAt;
+    nextStart = 0;
+    said = false;
+    constructor(service, lowWater = 10) {
+        this.service = service;
+        this.lowWater = lowWater;
+    }
+    update(headers) {
+        const remaining = Number(headers.get('x-ratelimit-remaining') ?? NaN);
+        const reset = Number(headers.get('x-ratelimit-reset') ?? NaN);
+        if (!Number.isFinite(remaining) || !Number.isFinite(reset))
+            return;
+        const resetAt = reset * 1000;
+        // Responses arrive out of order: within one window, the lowest count is the latest.
+        if (this.resetAt === resetAt && this.remaining !== undefined)
+            this.remaining = Math.min(this.remaining, remaining);
+        else if (this.resetAt === undefined || resetAt >= this.resetAt) {
+            this.resetAt = resetAt;
+            this.remaining = remaining;
+        }
+        const limit = Number(headers.get('x-ratelimit-limit') ?? NaN);
+        if (Number.isFinite(limit))
+            this.limit = limit;
+    }
+    /** Wait, if need be, before starting a request; never past `deadline` or `maxWaitMs`. */
+    async beforeRequest(policy) {
+        const now = Date.now();
+        if (this.remaining === undefined || this.resetAt === undefined || now >= this.resetAt)
+            return;
+        if (this.remaining > this.lowWater) {
+            this.remaining--;
+            return;
+        }
+        if (!this.said) {
+            this.said = true;
+            const of = this.limit ? ` of ${this.limit}` : '';
+            policy.notice(`${this.service}'s rate limit is nearly used up (${this.remaining}${of} requests left until ${new Date(this.resetAt).toISOString()}): slowing down.`);
+        }
+        // Spread what is left over the rest of the window; with nothing left, wait for the reset.
+        const spacing = this.remaining > 0 ? (this.resetAt - now) / this.remaining : 0;
+        const start = this.remaining > 0 ? Math.max(now, this.nextStart) : this.resetAt;
+        this.nextStart = start + spacing;
+        this.remaining = Math.max(0, this.remaining - 1);
+        const wait = Math.min(start - now, policy.maxWaitMs, Math.max(0, policy.deadline - now));
+        if (wait > 0)
+            await sleep(wait);
+    }
+}
+/**
+ * fetch with the policy: retries 429, 500, 502, 503, 504, network failures and timeouts; returns the
+ * last response (retryable or not) with its body read, or throws TransportError when none came.
+ */
+async function requestWithRetry(url, init, policy, gate) {
+    const what = `${init.method ?? 'GET'} ${new URL(url).pathname}`;
+    for (let attempt = 1;; attempt++) {
+        await gate?.beforeRequest(policy);
+        const budget = policy.deadline - Date.now();
+        if (budget <= 0)
+            throw new TransportError('the time budget ran out before this request', attempt - 1);
+        const timeoutMs = Math.min(policy.timeoutMs, budget);
+        const timeout = AbortSignal.timeout(timeoutMs);
+        const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+        let result;
+        let failure;
+        try {
+            const response = await fetch(url, { ...init, signal });
+            const text = await response.text();
+            gate?.update(response.headers);
+            result = { status: response.status, headers: response.headers, text, attempts: attempt };
+            if (!RETRYABLE_STATUS.has(response.status))
+                return result;
+            failure = `HTTP ${response.status}`;
+        }
+        catch (error) {
+            failure = describeNetworkError(error, timeoutMs);
+        }
+        const giveUp = (outOfBudget) => {
+            if (result)
+                return { ...result, outOfBudget };
+            const tries = attempt === 1 ? '' : ` (${attempt} attempts)`;
+            throw new TransportError(`${failure}${tries}${outOfBudget ? ', and the time budget allows no more' : ''}`, attempt);
+        };
+        if (attempt > policy.retries)
+            return giveUp(false);
+        const now = Date.now();
+        const hint = result ? rateLimitWaitMs(result.status, result.headers, result.text, now) : undefined;
+        const backoff = Math.min(policy.maxWaitMs, policy.baseDelayMs * 2 ** (attempt - 1));
+        // Full jitter on the backoff; a little on a server-given time, so parallel requests do not return at once.
+        const wait = hint !== undefined ? Math.min(policy.maxWaitMs, hint + Math.random() * 250) : backoff / 2 + (Math.random() * backoff) / 2;
+        if (now + wait >= policy.deadline)
+            return giveUp(true);
+        policy.notice(`${what}: ${failure}; retrying in ${(wait / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${policy.retries + 1}).`);
+        await sleep(wait);
+    }
+}
+/** A fetch for octokit that goes through requestWithRetry, so GitHub calls get the same policy. */
+function policyFetch(policy, gate) {
+    return async (input, init) => {
+        const url = input instanceof Request ? input.url : String(input);
+        const result = await requestWithRetry(url, init ?? {}, policy, gate);
+        const noBody = [101, 204, 205, 304].includes(result.status);
+        return new Response(noBody ? null : result.text, { status: result.status, headers: result.headers });
+    };
+}
+
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -41281,6 +41453,7 @@ const ErrorBodySchema = union([
 
 ;// CONCATENATED MODULE: ./src/vercel/client.ts
 
+
 /**
  * A request that did not give the action what it needed. `status` is absent for network
  * failures and timeouts. Messages name the endpoint (method and path, never the query or headers).
@@ -41303,12 +41476,14 @@ class VercelError extends Error {
         this.tokenRejected = details.tokenRejected ?? false;
     }
 }
-const DEFAULT_TIMEOUT_MS = 30_000;
 /** The only code that talks to Vercel. It knows nothing of GitHub. */
 class VercelClient {
     options;
+    policy;
+    gate = new RateGate('Vercel');
     constructor(options) {
-        this.options = { timeoutMs: DEFAULT_TIMEOUT_MS, ...options };
+        this.options = options;
+        this.policy = { ...DEFAULT_POLICY, deadline: Date.now() + 300_000, notice: () => undefined, ...options.policy };
     }
     /** GET /v13/deployments/{idOrHostname}. */
     getDeployment(idOrHost, { withGitRepoInfo = false } = {}) {
@@ -41329,26 +41504,21 @@ class VercelClient {
         const url = new URL(this.options.apiUrl + path);
         for (const [key, value] of Object.entries({ ...this.options.scope, ...query }))
             url.searchParams.set(key, value);
-        let response;
-        let text;
+        let result;
         try {
-            response = await fetch(url, {
-                method,
-                headers: { Authorization: `Bearer ${this.options.token}`, Accept: 'application/json' },
-                signal: AbortSignal.timeout(this.options.timeoutMs),
-            });
-            text = await response.text();
+            result = await requestWithRetry(url, { method, headers: { Authorization: `Bearer ${this.options.token}`, Accept: 'application/json' } }, this.policy, this.gate);
         }
         catch (error) {
-            throw new VercelError(`${endpoint} failed: ${describeNetworkError(error, this.options.timeoutMs)}`, { endpoint });
+            const why = error instanceof TransportError ? error.message : String(error);
+            throw new VercelError(`${endpoint} failed: ${why}`, { endpoint });
         }
-        const body = parseJson(text);
-        if (!response.ok)
-            throw httpError(endpoint, response.status, body);
+        const body = parseJson(result.text);
+        if (result.status < 200 || result.status > 299)
+            throw httpError(endpoint, result, body);
         if (body === undefined) {
-            throw new VercelError(`${endpoint} returned HTTP ${response.status} with a body that is not JSON`, {
+            throw new VercelError(`${endpoint} returned HTTP ${result.status} with a body that is not JSON`, {
                 endpoint,
-                status: response.status,
+                status: result.status,
             });
         }
         const parsed = schema.safeParse(body);
@@ -41357,7 +41527,7 @@ class VercelClient {
             const field = issue.path.length ? issue.path.join('.') : '(body)';
             throw new VercelError(`${endpoint} returned a response the action cannot use: field \`${field}\`: ${issue.message}`, {
                 endpoint,
-                status: response.status,
+                status: result.status,
             });
         }
         return parsed.data;
@@ -41371,28 +41541,21 @@ function parseJson(text) {
         return undefined;
     }
 }
-function httpError(endpoint, status, body) {
+function httpError(endpoint, result, body) {
+    const { status, attempts, outOfBudget } = result;
     const detail = ErrorBodySchema.safeParse(body);
     const { code, message, invalidToken, missingToken } = detail.success ? detail.data : {};
     const tokenRejected = (status === 401 || status === 403) && Boolean(invalidToken || missingToken);
     const said = body === undefined ? 'a body that is not JSON' : [code, message].filter(Boolean).join(': ') || 'no error message';
-    return new VercelError(`${endpoint} returned HTTP ${status} (${said})`, {
+    const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
+    const budget = outOfBudget ? '; the time budget allows no more' : '';
+    return new VercelError(`${endpoint} returned HTTP ${status} (${said})${tries}${budget}`, {
         endpoint,
         status,
         code,
         vercelMessage: message,
         tokenRejected,
     });
-}
-function describeNetworkError(error, timeoutMs) {
-    // Duck-typed: fetch's errors come from Node's own realm, so instanceof Error is not reliable.
-    const e = (error ?? {});
-    if (e.name === 'TimeoutError' || e.name === 'AbortError')
-        return `no response within ${timeoutMs / 1000} s`;
-    // fetch wraps the socket error: TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } }).
-    if (e.cause?.code)
-        return `network error ${e.cause.code}`;
-    return `network error (${e.cause?.message ?? e.message ?? String(error)})`;
 }
 
 ;// CONCATENATED MODULE: ./src/cancel.ts
@@ -41753,7 +41916,7 @@ async function toCandidates(client, deployments, current, options, concurrency) 
 
 ;// CONCATENATED MODULE: ./src/github/ancestry.ts
 
-const TIMEOUT_MS = 30_000;
+
 const ancestry_short = (sha) => sha.slice(0, 7);
 /**
  * How each commit relates to `head` by git ancestry, through GitHub's compare API: one call per
@@ -41772,7 +41935,12 @@ async function compareCommits(options) {
     // Loaded here only: octokit is most of the action's start-up cost, and by-id runs never need it.
     const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
     const silent = () => undefined;
-    const octokit = getOctokit(token, { baseUrl: options.apiUrl, log: { debug: silent, info: silent, warn: silent, error: silent } });
+    const octokit = getOctokit(token, {
+        baseUrl: options.apiUrl,
+        log: { debug: silent, info: silent, warn: silent, error: silent },
+        // The action's own HTTP layer: the same timeouts, retries and rate-limit handling as for Vercel.
+        request: { fetch: policyFetch(options.policy, new RateGate('GitHub')) },
+    });
     await mapConcurrent(shas, options.concurrency, async (sha) => {
         try {
             // BASE...HEAD: "ahead" means BASE is an ancestor of HEAD. per_page=1: only the status is needed.
@@ -41781,7 +41949,6 @@ async function compareCommits(options) {
                 repo: repository.name,
                 basehead: `${sha}...${head}`,
                 per_page: 1,
-                request: { signal: AbortSignal.timeout(TIMEOUT_MS) },
             });
             answers.set(sha, relationOf(data.status, sha, head));
         }
@@ -41806,6 +41973,10 @@ function relationOf(status, sha, head) {
     }
 }
 function whyNot(error, sha, repository) {
+    // octokit wraps what its fetch throws (our TransportError: no response) in a RequestError with status 500.
+    const cause = error?.cause;
+    if (cause?.name === 'TransportError')
+        return `GitHub's compare API did not answer: ${cause.message}`;
     const status = error?.status;
     const name = `${repository.owner}/${repository.name}`;
     if (status === 404)
@@ -41816,10 +41987,7 @@ function whyNot(error, sha, repository) {
         return `github-token may not read ${name} (403): grant it contents: read`;
     if (status)
         return `GitHub's compare API answered ${status}`;
-    const e = (error ?? {});
-    if (e.name === 'TimeoutError' || e.name === 'AbortError')
-        return `GitHub's compare API did not answer within ${TIMEOUT_MS / 1000} s`;
-    return `GitHub's compare API failed (${e.message ?? String(error)})`;
+    return `GitHub's compare API failed (${error?.message ?? String(error)})`;
 }
 
 ;// CONCATENATED MODULE: external "node:fs"
@@ -41914,6 +42082,10 @@ const INPUT_NAMES = [
     'github-token',
     'dry-run',
     'api-url',
+    'retries',
+    'request-timeout',
+    'time-budget',
+    'fail-on-error',
 ];
 const DEFAULT_API_URL = 'https://api.vercel.com';
 const DEPLOYMENT_ID = /^dpl_[A-Za-z0-9]+$/;
@@ -41967,12 +42139,24 @@ const optionalText = schemas_string()
     .optional()
     .transform((s) => (s === undefined || s.trim() === '' ? undefined : s.trim()));
 /** Like core.getBooleanInput: the YAML 1.2 core schema's booleans. */
-const booleanInput = optionalText.transform((s, ctx) => {
-    if (s === undefined || ['false', 'False', 'FALSE'].includes(s))
+const booleanInput = (fallback) => optionalText.transform((s, ctx) => {
+    if (s === undefined)
+        return fallback;
+    if (['false', 'False', 'FALSE'].includes(s))
         return false;
     if (['true', 'True', 'TRUE'].includes(s))
         return true;
     ctx.addIssue({ code: 'custom', message: `must be true or false, not ${show(s)}.` });
+    return NEVER;
+});
+/** A whole number in [min, max]. */
+const integerInput = (fallback, min, max, unit) => optionalText.transform((s, ctx) => {
+    if (s === undefined)
+        return fallback;
+    const n = Number(s);
+    if (/^\d+$/.test(s) && n >= min && n <= max)
+        return n;
+    ctx.addIssue({ code: 'custom', message: `must be a whole number of ${unit} from ${min} to ${max}, not ${show(s)}.` });
     return NEVER;
 });
 function pattern(re, message) {
@@ -42047,7 +42231,11 @@ const schema = object({
         return NEVER;
     }),
     'github-token': optionalText,
-    'dry-run': booleanInput,
+    'dry-run': booleanInput(false),
+    retries: integerInput(3, 0, 10, 'retries'),
+    'request-timeout': integerInput(30, 1, 300, 'seconds'),
+    'time-budget': integerInput(300, 10, 3600, 'seconds'),
+    'fail-on-error': booleanInput(true),
     'api-url': optionalText.transform((s, ctx) => {
         const value = s ?? DEFAULT_API_URL;
         let url;
@@ -42099,6 +42287,10 @@ function parseInputs(raw) {
         githubToken: v['github-token'],
         dryRun: v['dry-run'],
         apiUrl: v['api-url'],
+        retries: v.retries,
+        requestTimeoutMs: v['request-timeout'] * 1000,
+        timeBudgetMs: v['time-budget'] * 1000,
+        failOnError: v['fail-on-error'],
     };
 }
 /** Read the action's inputs from the runner. Masks the secrets before anything can print them. */
@@ -42182,15 +42374,17 @@ function summaryMarkdown(title, lines, results) {
     }
     return out.join('\n');
 }
-/** Write logs, outputs and the job summary. */
-async function report(title, lines, results, primary) {
+/** Write logs, outputs and the job summary. A failure is an error annotation, or a warning when the step is to stay green. */
+async function report(title, lines, results, primary, failOnError = true) {
     for (const line of lines)
         info(line);
     for (const r of results) {
-        if (r.outcome === 'failed')
+        if (r.outcome !== 'failed')
+            info(logLine(r));
+        else if (failOnError)
             error(logLine(r));
         else
-            info(logLine(r));
+            warning(logLine(r));
     }
     for (const [name, value] of Object.entries(outputsOf(results, primary)))
         setOutput(name, value);
@@ -42231,7 +42425,7 @@ async function cancelById(inputs, client) {
     return { lines: [countsLine(results)], results, primary: results[0], fatal };
 }
 /** Superseded: cancel the in-progress deployments that the current commit replaces on its branch. */
-async function cancelSuperseded(inputs, client) {
+async function cancelSuperseded(inputs, client, policy) {
     const current = currentCommit(process.env, inputs);
     if ('nothing' in current)
         return { lines: [`Nothing to do: ${current.nothing}.`], results: [] };
@@ -42251,6 +42445,7 @@ async function cancelSuperseded(inputs, client) {
         head: current.sha,
         shas: commitsToCompare(candidates, current, options),
         concurrency: DEFAULT_CONCURRENCY,
+        policy,
     });
     const decisions = decide(candidates, current, options, ancestry);
     const deployments = new Map(entries.map((e) => [e.candidate.id, e.deployment]));
@@ -42289,23 +42484,37 @@ function failureMessage(error) {
 }
 /** The action: inputs -> mode -> report. The one place that turns errors into a failed step. */
 async function run() {
+    const started = Date.now();
+    let failOnError = true;
     try {
         const inputs = readInputs();
-        const client = new VercelClient({ apiUrl: inputs.apiUrl, token: inputs.token, scope: inputs.scope });
-        const mode = inputs.deployments.length > 0 ? cancelById : cancelSuperseded;
-        const outcome = await mode(inputs, client);
+        failOnError = inputs.failOnError;
+        const policy = {
+            retries: inputs.retries,
+            timeoutMs: inputs.requestTimeoutMs,
+            deadline: started + inputs.timeBudgetMs,
+            baseDelayMs: 500,
+            maxWaitMs: 60_000,
+            notice: (message) => info(message),
+        };
+        const client = new VercelClient({ apiUrl: inputs.apiUrl, token: inputs.token, scope: inputs.scope, policy });
+        const outcome = inputs.deployments.length > 0 ? await cancelById(inputs, client) : await cancelSuperseded(inputs, client, policy);
         const title = inputs.dryRun ? 'Cancel Vercel deployments (dry run: nothing was canceled)' : 'Cancel Vercel deployments';
-        await report(title, outcome.lines, outcome.results, outcome.primary);
+        await report(title, outcome.lines, outcome.results, outcome.primary, failOnError);
         if (outcome.fatal)
             throw outcome.fatal;
         const attempted = outcome.results.filter((r) => r.outcome !== 'skipped').length;
         const failed = outcome.results.filter((r) => r.outcome === 'failed').length;
         if (failed > 0)
-            setFailed(`${failed} of ${attempted} deployments could not be canceled; the lines above say why.`);
+            throw new Error(`${failed} of ${attempted} deployments could not be canceled; the lines above say why.`);
     }
     catch (error) {
         // One line, no stack trace: every error the action raises carries a message written for the user.
-        setFailed(failureMessage(error));
+        // fail-on-error: false keeps the step green on a failed cleanup, never on a bad configuration.
+        if (failOnError || error instanceof InputError || error instanceof EventError)
+            setFailed(failureMessage(error));
+        else
+            warning(`${failureMessage(error)} (fail-on-error is false: the step stays green)`);
     }
 }
 

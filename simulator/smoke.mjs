@@ -1,7 +1,7 @@
 // Smoke check of the Vercel API simulator: `node simulator/smoke.mjs` prints "ok" or throws.
 // Also a short usage example of simulator/vercel-api.js.
 import assert from 'node:assert/strict';
-import { VercelSimulator } from './vercel-api.js';
+import { RATE_LIMIT, VercelSimulator } from './vercel-api.js';
 
 const TOKEN = 'tok_user1';
 const sim = new VercelSimulator();
@@ -92,8 +92,8 @@ try {
   assert.equal(r.status, 404);
 
   // --- rate-limit headers
-  assert.equal(r.headers.get('x-ratelimit-limit'), '100');
-  assert.equal(Number(r.headers.get('x-ratelimit-remaining')), 100 - sim.requests.length);
+  assert.equal(r.headers.get('x-ratelimit-limit'), String(RATE_LIMIT));
+  assert.equal(Number(r.headers.get('x-ratelimit-remaining')), RATE_LIMIT - sim.requests.length);
   assert.ok(Number(r.headers.get('x-ratelimit-reset')) > Date.now() / 1000);
 
   // --- cancel
@@ -235,5 +235,19 @@ const res = await fetch(`${slowBase}/v6/deployments`, { headers: { Authorization
 assert.equal(res.status, 200);
 assert.ok(Date.now() - t1 >= 140);
 await slow.stop();
+
+// an enforced rate limit: 429 rate_limited past the limit, a fresh window after windowMs
+const limited = new VercelSimulator({ rateLimit: { limit: 2, windowMs: 300, enforce: true } });
+limited.addUser({ id: 'u', token: 't' });
+const limitedBase = await limited.start();
+const get = () => fetch(`${limitedBase}/v13/deployments/dpl_x`, { headers: { Authorization: 'Bearer t' } });
+assert.deepEqual([(await get()).status, (await get()).status], [404, 404]);
+const over = await get();
+assert.equal(over.status, 429);
+assert.equal((await over.json()).error.code, 'rate_limited');
+assert.ok(Number(over.headers.get('retry-after')) >= 1);
+await new Promise((resolve) => setTimeout(resolve, 350));
+assert.equal((await get()).status, 404);
+await limited.stop();
 
 console.log('ok');

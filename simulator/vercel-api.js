@@ -50,7 +50,8 @@ import { randomInt } from 'node:crypto';
  */
 
 export const BASE_CREATED_AT = 1767225600000; // 2026-01-01T00:00:00Z
-export const RATE_LIMIT = 100;
+/** Requests per rate-limit window unless the constructor says otherwise: high, so ordinary tests never run low. */
+export const RATE_LIMIT = 1000;
 
 const IN_PROGRESS_STATES = new Set(['QUEUED', 'INITIALIZING', 'BUILDING', 'BLOCKED']);
 const CANCELED_REASON = 'Deployment canceled via the API';
@@ -134,6 +135,7 @@ export class VercelSimulator {
   #attempts = new Map();
   #addedCount = 0;
   #rateLimitRemaining = RATE_LIMIT;
+  #rateLimitResetAt = 0;
   /** @type {InjectHandler | null} */
   #injectHandler = null;
   /** @type {http.Server | null} */
@@ -147,11 +149,15 @@ export class VercelSimulator {
   #stopping = false;
 
   /**
-   * @param {{ latencyMs?: number }} [options]
+   * @param {{ latencyMs?: number, rateLimit?: { limit?: number, windowMs?: number, enforce?: boolean } }} [options]
+   *   rateLimit: requests allowed per window (X-RateLimit-* headers); with `enforce`, a request past the
+   *   limit gets Vercel's 429 `rate_limited` with Retry-After, X-RateLimit-Reset and `error.limit`.
    */
   constructor(options = {}) {
     /** Artificial delay added to every response, in ms. */
     this.latencyMs = Math.max(0, Number(options.latencyMs ?? 0) || 0);
+    this.rateLimit = { limit: RATE_LIMIT, windowMs: 60_000, enforce: false, ...options.rateLimit };
+    this.#rateLimitRemaining = this.rateLimit.limit;
     /**
      * Every request received, in arrival order. The token is never stored.
      * @type {RecordedRequest[]}
@@ -340,6 +346,12 @@ export class VercelSimulator {
 
       record = { method, path, query, status: 0, authorization: token !== undefined };
       this.requests.push(record);
+      const now = Date.now();
+      if (now >= this.#rateLimitResetAt) {
+        this.#rateLimitResetAt = now + this.rateLimit.windowMs;
+        this.#rateLimitRemaining = this.rateLimit.limit;
+      }
+      const overLimit = this.#rateLimitRemaining === 0;
       this.#rateLimitRemaining = Math.max(0, this.#rateLimitRemaining - 1);
       const attemptKey = `${method} ${path}`;
       const attempt = (this.#attempts.get(attemptKey) ?? 0) + 1;
@@ -368,6 +380,12 @@ export class VercelSimulator {
         }
       }
 
+      if (overLimit && this.rateLimit.enforce) {
+        const resetMs = this.#rateLimitResetAt;
+        throw new HttpError(429, 'rate_limited', 'Rate limit exceeded', {
+          limit: { remaining: 0, reset: Math.ceil(resetMs / 1000), resetMs, total: this.rateLimit.limit },
+        }, { 'Retry-After': String(Math.max(1, Math.ceil((resetMs - Date.now()) / 1000))) });
+      }
       const { status, body } = this.#route(method, path, query, token);
       await this.#sleep(this.latencyMs);
       this.#send(res, record, status, JSON.stringify(body), { 'Content-Type': JSON_TYPE });
@@ -400,9 +418,9 @@ export class VercelSimulator {
     if (record) record.status = status;
     /** @type {Record<string, string>} */
     const all = {
-      'X-RateLimit-Limit': String(RATE_LIMIT),
+      'X-RateLimit-Limit': String(this.rateLimit.limit),
       'X-RateLimit-Remaining': String(this.#rateLimitRemaining),
-      'X-RateLimit-Reset': String(Math.floor(Date.now() / 1000) + 60),
+      'X-RateLimit-Reset': String(Math.ceil(this.#rateLimitResetAt / 1000)),
       ...headers,
       'Content-Length': String(Buffer.byteLength(text)),
     };

@@ -29,6 +29,10 @@ export interface Inputs {
   dryRun: boolean;
   /** Without a trailing slash. */
   apiUrl: string;
+  retries: number;
+  requestTimeoutMs: number;
+  timeBudgetMs: number;
+  failOnError: boolean;
 }
 
 export const INPUT_NAMES = [
@@ -43,6 +47,10 @@ export const INPUT_NAMES = [
   'github-token',
   'dry-run',
   'api-url',
+  'retries',
+  'request-timeout',
+  'time-budget',
+  'fail-on-error',
 ] as const;
 export type RawInputs = Partial<Record<(typeof INPUT_NAMES)[number], string>>;
 
@@ -95,12 +103,24 @@ const optionalText = z
   .transform((s) => (s === undefined || s.trim() === '' ? undefined : s.trim()));
 
 /** Like core.getBooleanInput: the YAML 1.2 core schema's booleans. */
-const booleanInput = optionalText.transform((s, ctx) => {
-  if (s === undefined || ['false', 'False', 'FALSE'].includes(s)) return false;
-  if (['true', 'True', 'TRUE'].includes(s)) return true;
-  ctx.addIssue({ code: 'custom', message: `must be true or false, not ${show(s)}.` });
-  return z.NEVER;
-});
+const booleanInput = (fallback: boolean) =>
+  optionalText.transform((s, ctx) => {
+    if (s === undefined) return fallback;
+    if (['false', 'False', 'FALSE'].includes(s)) return false;
+    if (['true', 'True', 'TRUE'].includes(s)) return true;
+    ctx.addIssue({ code: 'custom', message: `must be true or false, not ${show(s)}.` });
+    return z.NEVER;
+  });
+
+/** A whole number in [min, max]. */
+const integerInput = (fallback: number, min: number, max: number, unit: string) =>
+  optionalText.transform((s, ctx) => {
+    if (s === undefined) return fallback;
+    const n = Number(s);
+    if (/^\d+$/.test(s) && n >= min && n <= max) return n;
+    ctx.addIssue({ code: 'custom', message: `must be a whole number of ${unit} from ${min} to ${max}, not ${show(s)}.` });
+    return z.NEVER;
+  });
 
 function pattern(re: RegExp, message: (s: string) => string) {
   return optionalText.transform((s, ctx) => {
@@ -185,7 +205,11 @@ const schema = z
       return z.NEVER;
     }),
     'github-token': optionalText,
-    'dry-run': booleanInput,
+    'dry-run': booleanInput(false),
+    retries: integerInput(3, 0, 10, 'retries'),
+    'request-timeout': integerInput(30, 1, 300, 'seconds'),
+    'time-budget': integerInput(300, 10, 3600, 'seconds'),
+    'fail-on-error': booleanInput(true),
     'api-url': optionalText.transform((s, ctx) => {
       const value = s ?? DEFAULT_API_URL;
       let url: URL;
@@ -233,6 +257,10 @@ export function parseInputs(raw: RawInputs): Inputs {
     githubToken: v['github-token'],
     dryRun: v['dry-run'],
     apiUrl: v['api-url'],
+    retries: v.retries,
+    requestTimeoutMs: v['request-timeout'] * 1000,
+    timeBudgetMs: v['time-budget'] * 1000,
+    failOnError: v['fail-on-error'],
   };
 }
 

@@ -75,12 +75,19 @@ export function summaryMarkdown(title: string, lines: string[], results: Deploym
   return out.join('\n');
 }
 
-/** Write logs, outputs and the job summary. */
-export async function report(title: string, lines: string[], results: DeploymentResult[], primary: DeploymentResult | undefined): Promise<void> {
+/** Write logs, outputs and the job summary. A failure is an error annotation, or a warning when the step is to stay green. */
+export async function report(
+  title: string,
+  lines: string[],
+  results: DeploymentResult[],
+  primary: DeploymentResult | undefined,
+  failOnError = true,
+): Promise<void> {
   for (const line of lines) core.info(line);
   for (const r of results) {
-    if (r.outcome === 'failed') core.error(logLine(r));
-    else core.info(logLine(r));
+    if (r.outcome !== 'failed') core.info(logLine(r));
+    else if (failOnError) core.error(logLine(r));
+    else core.warning(logLine(r));
   }
   for (const [name, value] of Object.entries(outputsOf(results, primary))) core.setOutput(name, value);
   // No summary file outside a runner (e.g. a local run): the outputs and logs say it all.

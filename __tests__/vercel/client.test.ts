@@ -16,8 +16,9 @@ afterEach(async () => {
   await sim.stop();
 });
 
+// No retries here: the fault-injection suite tests them.
 const client = (options: Partial<ConstructorParameters<typeof VercelClient>[0]> = {}) =>
-  new VercelClient({ apiUrl, token: TOKEN, scope: {}, ...options });
+  new VercelClient({ apiUrl, token: TOKEN, scope: {}, policy: { retries: 0 }, ...options });
 
 async function errorOf(promise: Promise<unknown>): Promise<VercelError> {
   try {
@@ -96,12 +97,12 @@ describe('VercelClient', () => {
   });
 
   it('reports network failures and timeouts without throwing anything else', async () => {
-    const refused = await errorOf(new VercelClient({ apiUrl: `http://127.0.0.1:${await closedPort()}`, token: TOKEN, scope: {} }).getDeployment('dpl_a'));
+    const refused = await errorOf(new VercelClient({ apiUrl: `http://127.0.0.1:${await closedPort()}`, token: TOKEN, scope: {}, policy: { retries: 0 } }).getDeployment('dpl_a'));
     expect(refused.message).toBe('GET /v13/deployments/dpl_a failed: network error ECONNREFUSED');
     expect(refused.status).toBeUndefined();
 
     sim.inject(() => ({ delayMs: 2000 }));
-    const slow = await errorOf(client({ timeoutMs: 100 }).getDeployment('dpl_a'));
+    const slow = await errorOf(client({ policy: { retries: 0, timeoutMs: 100 } }).getDeployment('dpl_a'));
     expect(slow.message).toBe('GET /v13/deployments/dpl_a failed: no response within 0.1 s');
 
     sim.inject(() => 'reset');

@@ -1,8 +1,8 @@
 import { mapConcurrent } from '../concurrency.js';
+import { policyFetch, RateGate, type RetryPolicy } from '../http/request.js';
 import type { Ancestry } from '../supersede.js';
 import type { Repository } from './event.js';
 
-const TIMEOUT_MS = 30_000;
 const short = (sha: string) => sha.slice(0, 7);
 
 /**
@@ -16,6 +16,7 @@ export async function compareCommits(options: {
   head: string;
   shas: readonly string[];
   concurrency: number;
+  policy: RetryPolicy;
 }): Promise<Map<string, Ancestry>> {
   const { token, repository, head, shas } = options;
   const answers = new Map<string, Ancestry>();
@@ -27,7 +28,12 @@ export async function compareCommits(options: {
   // Loaded here only: octokit is most of the action's start-up cost, and by-id runs never need it.
   const { getOctokit } = await import('@actions/github');
   const silent = () => undefined;
-  const octokit = getOctokit(token, { baseUrl: options.apiUrl, log: { debug: silent, info: silent, warn: silent, error: silent } });
+  const octokit = getOctokit(token, {
+    baseUrl: options.apiUrl,
+    log: { debug: silent, info: silent, warn: silent, error: silent },
+    // The action's own HTTP layer: the same timeouts, retries and rate-limit handling as for Vercel.
+    request: { fetch: policyFetch(options.policy, new RateGate('GitHub')) },
+  });
 
   await mapConcurrent(shas, options.concurrency, async (sha) => {
     try {
@@ -37,7 +43,6 @@ export async function compareCommits(options: {
         repo: repository.name,
         basehead: `${sha}...${head}`,
         per_page: 1,
-        request: { signal: AbortSignal.timeout(TIMEOUT_MS) },
       });
       answers.set(sha, relationOf(data.status, sha, head));
     } catch (error) {
@@ -63,13 +68,14 @@ function relationOf(status: string, sha: string, head: string): Ancestry {
 }
 
 function whyNot(error: unknown, sha: string, repository: Repository): string {
+  // octokit wraps what its fetch throws (our TransportError: no response) in a RequestError with status 500.
+  const cause = (error as { cause?: { name?: string; message?: string } } | null)?.cause;
+  if (cause?.name === 'TransportError') return `GitHub's compare API did not answer: ${cause.message}`;
   const status = (error as { status?: number } | null)?.status;
   const name = `${repository.owner}/${repository.name}`;
   if (status === 404) return `commit ${short(sha)} not found in ${name}`;
   if (status === 401) return 'GitHub rejected github-token (401)';
   if (status === 403) return `github-token may not read ${name} (403): grant it contents: read`;
   if (status) return `GitHub's compare API answered ${status}`;
-  const e = (error ?? {}) as { name?: string; message?: string };
-  if (e.name === 'TimeoutError' || e.name === 'AbortError') return `GitHub's compare API did not answer within ${TIMEOUT_MS / 1000} s`;
-  return `GitHub's compare API failed (${e.message ?? String(error)})`;
+  return `GitHub's compare API failed (${(error as { message?: string } | null)?.message ?? String(error)})`;
 }

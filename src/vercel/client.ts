@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { DEFAULT_POLICY, RateGate, requestWithRetry, TransportError, type HttpResult, type RetryPolicy } from '../http/request.js';
 import {
   DeploymentListSchema,
   DeploymentSchema,
@@ -14,8 +15,8 @@ export interface VercelClientOptions {
   apiUrl: string;
   token: string;
   scope: Scope;
-  /** Per request. */
-  timeoutMs?: number;
+  /** Timeouts, retries, the run's deadline. Default: DEFAULT_POLICY, 5 minutes, silent. */
+  policy?: Partial<RetryPolicy>;
 }
 
 /**
@@ -45,14 +46,15 @@ export class VercelError extends Error {
   }
 }
 
-const DEFAULT_TIMEOUT_MS = 30_000;
-
 /** The only code that talks to Vercel. It knows nothing of GitHub. */
 export class VercelClient {
-  private readonly options: Required<VercelClientOptions>;
+  private readonly options: VercelClientOptions;
+  private readonly policy: RetryPolicy;
+  private readonly gate = new RateGate('Vercel');
 
   constructor(options: VercelClientOptions) {
-    this.options = { timeoutMs: DEFAULT_TIMEOUT_MS, ...options };
+    this.options = options;
+    this.policy = { ...DEFAULT_POLICY, deadline: Date.now() + 300_000, notice: () => undefined, ...options.policy };
   }
 
   /** GET /v13/deployments/{idOrHostname}. */
@@ -82,25 +84,25 @@ export class VercelClient {
     const url = new URL(this.options.apiUrl + path);
     for (const [key, value] of Object.entries({ ...this.options.scope, ...query })) url.searchParams.set(key, value);
 
-    let response: Response;
-    let text: string;
+    let result: HttpResult;
     try {
-      response = await fetch(url, {
-        method,
-        headers: { Authorization: `Bearer ${this.options.token}`, Accept: 'application/json' },
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
-      text = await response.text();
+      result = await requestWithRetry(
+        url,
+        { method, headers: { Authorization: `Bearer ${this.options.token}`, Accept: 'application/json' } },
+        this.policy,
+        this.gate,
+      );
     } catch (error) {
-      throw new VercelError(`${endpoint} failed: ${describeNetworkError(error, this.options.timeoutMs)}`, { endpoint });
+      const why = error instanceof TransportError ? error.message : String(error);
+      throw new VercelError(`${endpoint} failed: ${why}`, { endpoint });
     }
 
-    const body = parseJson(text);
-    if (!response.ok) throw httpError(endpoint, response.status, body);
+    const body = parseJson(result.text);
+    if (result.status < 200 || result.status > 299) throw httpError(endpoint, result, body);
     if (body === undefined) {
-      throw new VercelError(`${endpoint} returned HTTP ${response.status} with a body that is not JSON`, {
+      throw new VercelError(`${endpoint} returned HTTP ${result.status} with a body that is not JSON`, {
         endpoint,
-        status: response.status,
+        status: result.status,
       });
     }
     const parsed = schema.safeParse(body);
@@ -109,7 +111,7 @@ export class VercelClient {
       const field = issue.path.length ? issue.path.join('.') : '(body)';
       throw new VercelError(`${endpoint} returned a response the action cannot use: field \`${field}\`: ${issue.message}`, {
         endpoint,
-        status: response.status,
+        status: result.status,
       });
     }
     return parsed.data;
@@ -124,25 +126,19 @@ function parseJson(text: string): unknown {
   }
 }
 
-function httpError(endpoint: string, status: number, body: unknown): VercelError {
+function httpError(endpoint: string, result: HttpResult, body: unknown): VercelError {
+  const { status, attempts, outOfBudget } = result;
   const detail = ErrorBodySchema.safeParse(body);
   const { code, message, invalidToken, missingToken } = detail.success ? detail.data : {};
   const tokenRejected = (status === 401 || status === 403) && Boolean(invalidToken || missingToken);
   const said = body === undefined ? 'a body that is not JSON' : [code, message].filter(Boolean).join(': ') || 'no error message';
-  return new VercelError(`${endpoint} returned HTTP ${status} (${said})`, {
+  const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
+  const budget = outOfBudget ? '; the time budget allows no more' : '';
+  return new VercelError(`${endpoint} returned HTTP ${status} (${said})${tries}${budget}`, {
     endpoint,
     status,
     code,
     vercelMessage: message,
     tokenRejected,
   });
-}
-
-function describeNetworkError(error: unknown, timeoutMs: number): string {
-  // Duck-typed: fetch's errors come from Node's own realm, so instanceof Error is not reliable.
-  const e = (error ?? {}) as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e.name === 'TimeoutError' || e.name === 'AbortError') return `no response within ${timeoutMs / 1000} s`;
-  // fetch wraps the socket error: TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } }).
-  if (e.cause?.code) return `network error ${e.cause.code}`;
-  return `network error (${e.cause?.message ?? e.message ?? String(error)})`;
 }

@@ -1,0 +1,189 @@
+// The one HTTP layer under every call the action makes (Vercel directly, GitHub through octokit):
+// a timeout per attempt, bounded retries with backoff and jitter, rate-limit waits, a run-wide deadline.
+
+export interface RetryPolicy {
+  /** Attempts after the first one. */
+  retries: number;
+  /** Per attempt, body included. */
+  timeoutMs: number;
+  /** Epoch ms: no attempt starts and no wait runs past it. */
+  deadline: number;
+  /** First backoff; doubles per attempt. */
+  baseDelayMs: number;
+  /** The cap of any one wait, whatever a Retry-After asks for. */
+  maxWaitMs: number;
+  /** One line for the log: retries, rate-limit slow-downs. */
+  notice: (message: string) => void;
+}
+
+export const DEFAULT_POLICY: Omit<RetryPolicy, 'deadline' | 'notice'> = {
+  retries: 3,
+  timeoutMs: 30_000,
+  baseDelayMs: 500,
+  maxWaitMs: 60_000,
+};
+
+export interface HttpResult {
+  status: number;
+  headers: Headers;
+  text: string;
+  attempts: number;
+  /** Set when retrying stopped early because the run's time budget would be exceeded. */
+  outOfBudget?: boolean;
+}
+
+/** No response at all (network failure, timeout), after every attempt; or no time left to try. */
+export class TransportError extends Error {
+  constructor(
+    message: string,
+    readonly attempts: number,
+  ) {
+    super(message);
+    this.name = 'TransportError';
+  }
+}
+
+const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Milliseconds until a time given as Retry-After (seconds or an HTTP date), or undefined. */
+function retryAfterMs(value: string | null, now: number): number | undefined {
+  if (!value) return undefined;
+  if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** What a 429 (or 503) says about when to come back: Retry-After, X-RateLimit-Reset, or the body's error.limit. */
+export function rateLimitWaitMs(status: number, headers: Headers, text: string, now: number): number | undefined {
+  const retryAfter = retryAfterMs(headers.get('retry-after'), now);
+  if (retryAfter !== undefined || status !== 429) return retryAfter;
+  const reset = Number(headers.get('x-ratelimit-reset'));
+  if (reset > 0) return Math.max(0, reset * 1000 - now);
+  try {
+    const limit = (JSON.parse(text) as { error?: { limit?: { resetMs?: number; reset?: number } } }).error?.limit;
+    const resetMs = typeof limit?.resetMs === 'number' ? limit.resetMs : typeof limit?.reset === 'number' ? limit.reset * 1000 : undefined;
+    if (resetMs !== undefined) return Math.max(0, resetMs - now);
+  } catch {
+    // not JSON: no hint
+  }
+  return undefined;
+}
+
+/** Why there was no response: a line for the user, never the URL or headers. */
+export function describeNetworkError(error: unknown, timeoutMs: number): string {
+  // Duck-typed: fetch's errors come from Node's own realm, so instanceof Error is not reliable.
+  const e = (error ?? {}) as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e.name === 'TimeoutError') return `no response within ${timeoutMs / 1000} s`;
+  if (e.cause?.code) return `network error ${e.cause.code}`;
+  return `network error (${e.cause?.message ?? e.message ?? String(error)})`;
+}
+
+/**
+ * Watches X-RateLimit-Remaining and, when it runs low, spaces request starts over what is left of
+ * the window instead of letting concurrent requests collect 429s. Says so once.
+ */
+export class RateGate {
+  private remaining?: number;
+  private limit?: number;
+  private resetAt?: number;
+  private nextStart = 0;
+  private said = false;
+
+  constructor(
+    private readonly service: string,
+    private readonly lowWater = 10,
+  ) {}
+
+  update(headers: Headers): void {
+    const remaining = Number(headers.get('x-ratelimit-remaining') ?? NaN);
+    const reset = Number(headers.get('x-ratelimit-reset') ?? NaN);
+    if (!Number.isFinite(remaining) || !Number.isFinite(reset)) return;
+    const resetAt = reset * 1000;
+    // Responses arrive out of order: within one window, the lowest count is the latest.
+    if (this.resetAt === resetAt && this.remaining !== undefined) this.remaining = Math.min(this.remaining, remaining);
+    else if (this.resetAt === undefined || resetAt >= this.resetAt) {
+      this.resetAt = resetAt;
+      this.remaining = remaining;
+    }
+    const limit = Number(headers.get('x-ratelimit-limit') ?? NaN);
+    if (Number.isFinite(limit)) this.limit = limit;
+  }
+
+  /** Wait, if need be, before starting a request; never past `deadline` or `maxWaitMs`. */
+  async beforeRequest(policy: Pick<RetryPolicy, 'deadline' | 'maxWaitMs' | 'notice'>): Promise<void> {
+    const now = Date.now();
+    if (this.remaining === undefined || this.resetAt === undefined || now >= this.resetAt) return;
+    if (this.remaining > this.lowWater) {
+      this.remaining--;
+      return;
+    }
+    if (!this.said) {
+      this.said = true;
+      const of = this.limit ? ` of ${this.limit}` : '';
+      policy.notice(`${this.service}'s rate limit is nearly used up (${this.remaining}${of} requests left until ${new Date(this.resetAt).toISOString()}): slowing down.`);
+    }
+    // Spread what is left over the rest of the window; with nothing left, wait for the reset.
+    const spacing = this.remaining > 0 ? (this.resetAt - now) / this.remaining : 0;
+    const start = this.remaining > 0 ? Math.max(now, this.nextStart) : this.resetAt;
+    this.nextStart = start + spacing;
+    this.remaining = Math.max(0, this.remaining - 1);
+    const wait = Math.min(start - now, policy.maxWaitMs, Math.max(0, policy.deadline - now));
+    if (wait > 0) await sleep(wait);
+  }
+}
+
+/**
+ * fetch with the policy: retries 429, 500, 502, 503, 504, network failures and timeouts; returns the
+ * last response (retryable or not) with its body read, or throws TransportError when none came.
+ */
+export async function requestWithRetry(url: URL | string, init: RequestInit, policy: RetryPolicy, gate?: RateGate): Promise<HttpResult> {
+  const what = `${init.method ?? 'GET'} ${new URL(url).pathname}`;
+  for (let attempt = 1; ; attempt++) {
+    await gate?.beforeRequest(policy);
+    const budget = policy.deadline - Date.now();
+    if (budget <= 0) throw new TransportError('the time budget ran out before this request', attempt - 1);
+    const timeoutMs = Math.min(policy.timeoutMs, budget);
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+
+    let result: HttpResult | undefined;
+    let failure: string;
+    try {
+      const response = await fetch(url, { ...init, signal });
+      const text = await response.text();
+      gate?.update(response.headers);
+      result = { status: response.status, headers: response.headers, text, attempts: attempt };
+      if (!RETRYABLE_STATUS.has(response.status)) return result;
+      failure = `HTTP ${response.status}`;
+    } catch (error) {
+      failure = describeNetworkError(error, timeoutMs);
+    }
+
+    const giveUp = (outOfBudget: boolean): HttpResult => {
+      if (result) return { ...result, outOfBudget };
+      const tries = attempt === 1 ? '' : ` (${attempt} attempts)`;
+      throw new TransportError(`${failure}${tries}${outOfBudget ? ', and the time budget allows no more' : ''}`, attempt);
+    };
+    if (attempt > policy.retries) return giveUp(false);
+
+    const now = Date.now();
+    const hint = result ? rateLimitWaitMs(result.status, result.headers, result.text, now) : undefined;
+    const backoff = Math.min(policy.maxWaitMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    // Full jitter on the backoff; a little on a server-given time, so parallel requests do not return at once.
+    const wait = hint !== undefined ? Math.min(policy.maxWaitMs, hint + Math.random() * 250) : backoff / 2 + (Math.random() * backoff) / 2;
+    if (now + wait >= policy.deadline) return giveUp(true);
+    policy.notice(`${what}: ${failure}; retrying in ${(wait / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${policy.retries + 1}).`);
+    await sleep(wait);
+  }
+}
+
+/** A fetch for octokit that goes through requestWithRetry, so GitHub calls get the same policy. */
+export function policyFetch(policy: RetryPolicy, gate?: RateGate): typeof fetch {
+  return async (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    const result = await requestWithRetry(url, init ?? {}, policy, gate);
+    const noBody = [101, 204, 205, 304].includes(result.status);
+    return new Response(noBody ? null : result.text, { status: result.status, headers: result.headers });
+  };
+}
