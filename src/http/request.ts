@@ -110,26 +110,33 @@ export class RateGate {
     if (Number.isFinite(limit)) this.limit = limit;
   }
 
-  /** Wait, if need be, before starting a request; never past `deadline` or `maxWaitMs`. */
+  /** Wait, if need be, before starting a request; never past `deadline`, nor longer than `maxWaitMs` in all. */
   async beforeRequest(policy: Pick<RetryPolicy, 'deadline' | 'maxWaitMs' | 'notice'>): Promise<void> {
-    const now = Date.now();
-    if (this.remaining === undefined || this.resetAt === undefined || now >= this.resetAt) return;
-    if (this.remaining > this.lowWater) {
-      this.remaining--;
-      return;
+    const began = Date.now();
+    // Re-checked after every wait: responses that arrived meanwhile may have lowered the count.
+    for (;;) {
+      const now = Date.now();
+      if (this.remaining === undefined || this.resetAt === undefined || now >= this.resetAt) return;
+      if (this.remaining > this.lowWater) {
+        this.remaining--;
+        return;
+      }
+      if (!this.said) {
+        this.said = true;
+        const of = this.limit ? ` of ${this.limit}` : '';
+        policy.notice(`${this.service}'s rate limit is nearly used up (${this.remaining}${of} requests left until ${new Date(this.resetAt).toISOString()}): slowing down.`);
+      }
+      // Spread what is left over the rest of the window, one start per slot; with nothing left, wait for the reset.
+      if (this.remaining > 0 && now >= this.nextStart) {
+        this.nextStart = now + (this.resetAt - now) / this.remaining;
+        this.remaining--;
+        return;
+      }
+      const until = this.remaining > 0 ? this.nextStart : this.resetAt;
+      const wait = Math.min(until - now, began + policy.maxWaitMs - now, policy.deadline - now);
+      if (wait <= 0) return;
+      await sleep(wait);
     }
-    if (!this.said) {
-      this.said = true;
-      const of = this.limit ? ` of ${this.limit}` : '';
-      policy.notice(`${this.service}'s rate limit is nearly used up (${this.remaining}${of} requests left until ${new Date(this.resetAt).toISOString()}): slowing down.`);
-    }
-    // Spread what is left over the rest of the window; with nothing left, wait for the reset.
-    const spacing = this.remaining > 0 ? (this.resetAt - now) / this.remaining : 0;
-    const start = this.remaining > 0 ? Math.max(now, this.nextStart) : this.resetAt;
-    this.nextStart = start + spacing;
-    this.remaining = Math.max(0, this.remaining - 1);
-    const wait = Math.min(start - now, policy.maxWaitMs, Math.max(0, policy.deadline - now));
-    if (wait > 0) await sleep(wait);
   }
 }
 
