@@ -1,5 +1,6 @@
 // The one HTTP layer under every call the action makes (Vercel directly, GitHub through octokit):
 // a timeout per attempt, bounded retries with backoff and jitter, rate-limit waits, a run-wide deadline.
+import { send, type Exchange, type HeaderMap } from './transport.js';
 
 export interface RetryPolicy {
   /** Attempts after the first one. */
@@ -25,7 +26,7 @@ export const DEFAULT_POLICY: Omit<RetryPolicy, 'deadline' | 'notice'> = {
 
 export interface HttpResult {
   status: number;
-  headers: Headers;
+  headers: HeaderMap;
   text: string;
   attempts: number;
   /** Set when retrying stopped early because the run's time budget would be exceeded. */
@@ -55,10 +56,10 @@ function retryAfterMs(value: string | null, now: number): number | undefined {
 }
 
 /** What a 429 (or 503) says about when to come back: Retry-After, X-RateLimit-Reset, or the body's error.limit. */
-export function rateLimitWaitMs(status: number, headers: Headers, text: string, now: number): number | undefined {
-  const retryAfter = retryAfterMs(headers.get('retry-after'), now);
+export function rateLimitWaitMs(status: number, headers: HeaderMap, text: string, now: number): number | undefined {
+  const retryAfter = retryAfterMs(headers['retry-after'] ?? null, now);
   if (retryAfter !== undefined || status !== 429) return retryAfter;
-  const reset = Number(headers.get('x-ratelimit-reset'));
+  const reset = Number(headers['x-ratelimit-reset']);
   if (reset > 0) return Math.max(0, reset * 1000 - now);
   try {
     const limit = (JSON.parse(text) as { error?: { limit?: { resetMs?: number; reset?: number } } }).error?.limit;
@@ -73,9 +74,10 @@ export function rateLimitWaitMs(status: number, headers: Headers, text: string, 
 /** Why there was no response: a line for the user, never the URL or headers. */
 export function describeNetworkError(error: unknown, timeoutMs: number): string {
   // Duck-typed: fetch's errors come from Node's own realm, so instanceof Error is not reliable.
-  const e = (error ?? {}) as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  const e = (error ?? {}) as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
   if (e.name === 'TimeoutError') return `no response within ${timeoutMs / 1000} s`;
-  if (e.cause?.code) return `network error ${e.cause.code}`;
+  const code = e.code ?? e.cause?.code;
+  if (code) return `network error ${code}`;
   return `network error (${e.cause?.message ?? e.message ?? String(error)})`;
 }
 
@@ -95,9 +97,9 @@ export class RateGate {
     private readonly lowWater = 10,
   ) {}
 
-  update(headers: Headers): void {
-    const remaining = Number(headers.get('x-ratelimit-remaining') ?? NaN);
-    const reset = Number(headers.get('x-ratelimit-reset') ?? NaN);
+  update(headers: HeaderMap): void {
+    const remaining = Number(headers['x-ratelimit-remaining'] ?? NaN);
+    const reset = Number(headers['x-ratelimit-reset'] ?? NaN);
     if (!Number.isFinite(remaining) || !Number.isFinite(reset)) return;
     const resetAt = reset * 1000;
     // Responses arrive out of order: within one window, the lowest count is the latest.
@@ -106,7 +108,7 @@ export class RateGate {
       this.resetAt = resetAt;
       this.remaining = remaining;
     }
-    const limit = Number(headers.get('x-ratelimit-limit') ?? NaN);
+    const limit = Number(headers['x-ratelimit-limit'] ?? NaN);
     if (Number.isFinite(limit)) this.limit = limit;
   }
 
@@ -144,23 +146,25 @@ export class RateGate {
  * fetch with the policy: retries 429, 500, 502, 503, 504, network failures and timeouts; returns the
  * last response (retryable or not) with its body read, or throws TransportError when none came.
  */
-export async function requestWithRetry(url: URL | string, init: RequestInit, policy: RetryPolicy, gate?: RateGate): Promise<HttpResult> {
-  const what = `${init.method ?? 'GET'} ${new URL(url).pathname}`;
+export async function requestWithRetry(
+  url: URL,
+  init: Omit<Exchange, 'timeoutMs'>,
+  policy: RetryPolicy,
+  gate?: RateGate,
+): Promise<HttpResult> {
+  const what = `${init.method} ${url.pathname}`;
   for (let attempt = 1; ; attempt++) {
     await gate?.beforeRequest(policy);
     const budget = policy.deadline - Date.now();
     if (budget <= 0) throw new TransportError('the time budget ran out before this request', attempt - 1);
     const timeoutMs = Math.min(policy.timeoutMs, budget);
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
 
     let result: HttpResult | undefined;
     let failure: string;
     try {
-      const response = await fetch(url, { ...init, signal });
-      const text = await response.text();
+      const response = await send(url, { ...init, timeoutMs });
       gate?.update(response.headers);
-      result = { status: response.status, headers: response.headers, text, attempts: attempt };
+      result = { ...response, attempts: attempt };
       if (!RETRYABLE_STATUS.has(response.status)) return result;
       failure = `HTTP ${response.status}`;
     } catch (error) {
@@ -187,10 +191,13 @@ export async function requestWithRetry(url: URL | string, init: RequestInit, pol
 
 /** A fetch for octokit that goes through requestWithRetry, so GitHub calls get the same policy. */
 export function policyFetch(policy: RetryPolicy, gate?: RateGate): typeof fetch {
-  return async (input, init) => {
-    const url = input instanceof Request ? input.url : String(input);
-    const result = await requestWithRetry(url, init ?? {}, policy, gate);
+  return async (input, init = {}) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const headers = Object.fromEntries(new Headers(init.headers).entries());
+    const body = typeof init.body === 'string' ? init.body : undefined;
+    const result = await requestWithRetry(url, { method: init.method ?? 'GET', headers, body, signal: init.signal ?? undefined }, policy, gate);
     const noBody = [101, 204, 205, 304].includes(result.status);
-    return new Response(noBody ? null : result.text, { status: result.status, headers: result.headers });
+    const responseHeaders = Object.entries(result.headers).filter((entry): entry is [string, string] => entry[1] !== undefined);
+    return new Response(noBody ? null : result.text, { status: result.status, headers: responseHeaders });
   };
 }

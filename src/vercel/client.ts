@@ -46,6 +46,8 @@ export class VercelError extends Error {
   }
 }
 
+const USER_AGENT = 'vercel-cancel-deployment-action';
+
 /** The only code that talks to Vercel. It knows nothing of GitHub. */
 export class VercelClient {
   private readonly options: VercelClientOptions;
@@ -88,7 +90,7 @@ export class VercelClient {
     try {
       result = await requestWithRetry(
         url,
-        { method, headers: { Authorization: `Bearer ${this.options.token}`, Accept: 'application/json' } },
+        { method, headers: { Authorization: `Bearer ${this.options.token}`, Accept: 'application/json', 'User-Agent': USER_AGENT } },
         this.policy,
         this.gate,
       );
