@@ -295,4 +295,18 @@ describe('superseded mode', () => {
     expect(reasonOf(result, older.id)).toMatch(/GitHub rejected github-token \(401\).*no in-progress deployment to compare creation times with/);
     expect(state(older.id)).toBe('BUILDING');
   });
+
+  it('makes exactly the requests needed: one list page, one compare per commit, one cancel per stale build', async () => {
+    const shas = history(51);
+    const stale = shas.slice(0, 50).map((sha) => deploy(sha, 'main').id);
+    deploy(shas[50]!, 'main');
+
+    const result = await run(pushEvent(shas[50]!, 'main'));
+
+    expect(result.code).toBe(0);
+    expect(result.outputs['canceled-count']).toBe('50');
+    expect(stale.every((id) => state(id) === 'CANCELED')).toBe(true);
+    const count = (method: string, prefix: string) => vercel.requests.filter((r) => r.method === method && r.path.startsWith(prefix)).length;
+    expect([count('GET', '/v6/deployments'), count('GET', '/v13/'), count('PATCH', '/v12/'), github.requests.length]).toEqual([1, 0, 50, 50]);
+  });
 });

@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { cancelDeployments, DEFAULT_CONCURRENCY, type DeploymentResult } from './cancel.js';
 import { listInProgress, MAX_PAGES, toCandidates } from './candidates.js';
-import { compareCommits } from './github/ancestry.js';
+import { compareCommits, preloadOctokit } from './github/ancestry.js';
 import { currentCommit, EventError } from './github/event.js';
 import type { RetryPolicy } from './http/request.js';
 import { InputError, readInputs, type Inputs } from './inputs.js';
@@ -32,6 +32,8 @@ async function cancelSuperseded(inputs: Inputs, client: VercelClient, policy: Re
   const lines = [`Current commit ${current.sha.slice(0, 7)} on branch ${current.branch} of ${current.repository.owner}/${current.repository.name} (${event}).`];
   const options = { target: inputs.target, projectScoped: Boolean(inputs.projectId) };
 
+  // Load octokit while the deployments are listed; a failed load surfaces where it is awaited.
+  if (inputs.githubToken) preloadOctokit().catch(() => undefined);
   const listing = await listInProgress(client, inputs.projectId);
   if (listing.truncated) {
     core.warning(`Listed ${listing.deployments.length} in-progress deployments and stopped (${MAX_PAGES} pages at most): older in-progress deployments were not considered.`);

@@ -5,6 +5,16 @@ import type { Repository } from './event.js';
 
 const short = (sha: string) => sha.slice(0, 7);
 
+let octokitModule: Promise<typeof import('@actions/github')> | undefined;
+/**
+ * Start loading octokit (a separate chunk of the bundle, most of the start-up cost) without waiting:
+ * superseded mode calls this first, so the load overlaps with listing deployments.
+ */
+export function preloadOctokit(): Promise<typeof import('@actions/github')> {
+  octokitModule ??= import('@actions/github');
+  return octokitModule;
+}
+
 /**
  * How each commit relates to `head` by git ancestry, through GitHub's compare API: one call per
  * distinct commit. Never throws: a commit whose ancestry cannot be established is 'unknown', with why.
@@ -26,7 +36,7 @@ export async function compareCommits(options: {
     return answers;
   }
   // Loaded here only: octokit is most of the action's start-up cost, and by-id runs never need it.
-  const { getOctokit } = await import('@actions/github');
+  const { getOctokit } = await preloadOctokit();
   const silent = () => undefined;
   const octokit = getOctokit(token, {
     baseUrl: options.apiUrl,
