@@ -39,7 +39,8 @@ const short = (sha: string) => sha.slice(0, 7);
 /** Why a candidate's repository is not the workflow's, or undefined when it is. 'unknown' when it says none. */
 function repositoryMismatch(repo: GitInfo['repo'], current: Repository): string | 'unknown' | undefined {
   if (!repo) return 'unknown';
-  if (repo.provider !== 'github') return `a ${repo.provider} repository, not ${current.owner}/${current.name}`;
+  const provider = current.provider ?? 'github';
+  if (repo.provider !== provider) return `a ${repo.provider} repository, not ${current.owner}/${current.name}`;
   if (repo.id !== undefined && current.id !== undefined) {
     return repo.id === current.id ? undefined : `another repository (id ${repo.id}), not ${current.owner}/${current.name}`;
   }

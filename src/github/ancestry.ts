@@ -31,14 +31,16 @@ export async function compareCommits(options: {
   const { token, repository, head, shas } = options;
   const answers = new Map<string, Ancestry>();
   if (shas.length === 0) return answers;
-  if (!token) {
-    for (const sha of shas) answers.set(sha, { relation: 'unknown', why: 'no github-token to compare commits with' });
+  const provider = repository.provider ?? 'github';
+  const cannot = provider !== 'github' ? `ancestry is checked through GitHub, and this is a ${provider} repository` : !token ? 'no github-token to compare commits with' : undefined;
+  if (cannot) {
+    for (const sha of shas) answers.set(sha, { relation: 'unknown', why: cannot });
     return answers;
   }
   // Loaded here only: octokit is most of the action's start-up cost, and by-id runs never need it.
   const { getOctokit } = await preloadOctokit();
   const silent = () => undefined;
-  const octokit = getOctokit(token, {
+  const octokit = getOctokit(token!, {
     baseUrl: options.apiUrl,
     log: { debug: silent, info: silent, warn: silent, error: silent },
     // The action's own HTTP layer: the same timeouts, retries and rate-limit handling as for Vercel.

@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 
 /** The workflow's repository, as the deployments' git metadata names it. */
 export interface Repository {
+  /** github (the default), gitlab, bitbucket: as Vercel's git metadata names the provider. */
+  provider?: string;
   id?: string;
+  /** For GitLab, the namespace path (group/subgroup). */
   owner: string;
   name: string;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { DeploymentResult } from '../src/cancel.js';
-import { countsLine, logLine, outputsOf, summaryMarkdown } from '../src/report.js';
+import { countsLine, logLine, outputsOf, summaryMarkdown } from '../src/format.js';
 
 const result = (fields: Partial<DeploymentResult>): DeploymentResult => ({
   id: 'dpl_a',

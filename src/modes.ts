@@ -1,0 +1,91 @@
+// The two modes of the action, free of @actions/core: the GitHub Action (main.ts) and the command
+// line (cli.ts) run the same code and differ only in how they read inputs and write the report.
+import { cancelDeployments, DEFAULT_CONCURRENCY, type DeploymentResult } from './cancel.js';
+import { listInProgress, MAX_PAGES, toCandidates } from './candidates.js';
+import { countsLine } from './format.js';
+import { compareCommits, preloadOctokit } from './github/ancestry.js';
+import type { CurrentCommit, NothingToDo } from './github/event.js';
+import type { RetryPolicy } from './http/request.js';
+import type { Inputs } from './inputs.js';
+import { commitsToCompare, decide } from './supersede.js';
+import type { VercelClient, VercelError } from './vercel/client.js';
+
+/** What a mode did: lines for the log and summary, a result per deployment, the one the outputs describe. */
+export interface ModeResult {
+  lines: string[];
+  results: DeploymentResult[];
+  primary?: DeploymentResult;
+  fatal?: VercelError;
+}
+
+/** By id: cancel the deployments the user named, in that order; the first one is the primary. */
+export async function cancelById(inputs: Inputs, client: VercelClient): Promise<ModeResult> {
+  const { results, fatal } = await cancelDeployments(client, inputs.deployments.map((ref) => ({ ref })), { dryRun: inputs.dryRun });
+  return { lines: [countsLine(results)], results, primary: results[0], fatal };
+}
+
+/** How superseded mode reaches the world beyond Vercel: GitHub for ancestry, a log for warnings. */
+export interface SupersededContext {
+  current: CurrentCommit | NothingToDo;
+  /** What triggered the run, for the first log line: "push", "closed pull request #7", ... */
+  trigger: string;
+  policy: RetryPolicy;
+  githubApiUrl: string;
+  warn: (message: string) => void;
+}
+
+/** Superseded: cancel the in-progress deployments that the current commit replaces on its branch. */
+export async function cancelSuperseded(inputs: Inputs, client: VercelClient, context: SupersededContext): Promise<ModeResult> {
+  const { current, policy } = context;
+  if ('nothing' in current) return { lines: [`Nothing to do: ${current.nothing}.`], results: [] };
+
+  const trigger = current.closedPullRequest ? `closed pull request #${current.pullRequest?.number}` : context.trigger;
+  const lines = [`Current commit ${current.sha.slice(0, 7)} on branch ${current.branch} of ${current.repository.owner}/${current.repository.name} (${trigger}).`];
+  const options = { target: inputs.target, projectScoped: Boolean(inputs.projectId) };
+
+  // Load octokit while the deployments are listed; a failed load surfaces where it is awaited.
+  const onGitHub = (current.repository.provider ?? 'github') === 'github';
+  if (inputs.githubToken && onGitHub) preloadOctokit().catch(() => undefined);
+  const listing = await listInProgress(client, inputs.projectId);
+  if (listing.truncated) {
+    context.warn(`Listed ${listing.deployments.length} in-progress deployments and stopped (${MAX_PAGES} pages at most): older in-progress deployments were not considered.`);
+  }
+  const entries = await toCandidates(client, listing.deployments, current, options, DEFAULT_CONCURRENCY);
+  const candidates = entries.map((e) => e.candidate);
+  const ancestry = await compareCommits({
+    token: inputs.githubToken,
+    apiUrl: context.githubApiUrl,
+    repository: current.repository,
+    head: current.sha,
+    shas: commitsToCompare(candidates, current, options),
+    concurrency: DEFAULT_CONCURRENCY,
+    policy,
+  });
+  const decisions = decide(candidates, current, options, ancestry);
+
+  const deployments = new Map(entries.map((e) => [e.candidate.id, e.deployment]));
+  const targets = decisions
+    .filter((d) => d.cancel)
+    .map((d) => ({ ref: { kind: 'id' as const, id: d.candidate.id }, known: deployments.get(d.candidate.id), why: d.reason }));
+  const { results: acted, fatal } = await cancelDeployments(client, targets, { dryRun: inputs.dryRun });
+  const skipped = decisions
+    .filter((d) => !d.cancel)
+    .map((d): DeploymentResult => {
+      const deployment = deployments.get(d.candidate.id);
+      return {
+        id: d.candidate.id,
+        url: deployment?.url ?? null,
+        inspectorUrl: deployment?.inspectorUrl ?? null,
+        stateBefore: d.candidate.readyState,
+        readyState: d.candidate.readyState,
+        canceledAt: null,
+        createdAt: d.candidate.createdAt,
+        outcome: 'skipped',
+        reason: d.reason,
+      };
+    });
+  // Newest first, as Vercel lists them; the outputs describe the most recently created one acted on.
+  const results = [...acted, ...skipped].sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0));
+  lines.push(countsLine(results));
+  return { lines, results, primary: acted.slice().sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0))[0], fatal };
+}
