@@ -265,10 +265,11 @@ export class VercelSimulator {
   // ---------------------------------------------------------------- server lifecycle
 
   /**
-   * Listens on 127.0.0.1 (random free port).
+   * Listens on 127.0.0.1, on `port` or (0, the default) a random free one.
+   * @param {number} [port]
    * @returns {Promise<string>} base URL, e.g. 'http://127.0.0.1:41234'
    */
-  async start() {
+  async start(port = 0) {
     if (this.#server && this.#baseUrl) return this.#baseUrl;
     this.#stopping = false;
     const server = http.createServer((req, res) => {
@@ -292,7 +293,7 @@ export class VercelSimulator {
     this.#server = server;
     await new Promise((resolve, reject) => {
       server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
+      server.listen(port, '127.0.0.1', () => {
         server.off('error', reject);
         resolve(undefined);
       });
