@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { VercelSimulator } from '../simulator/vercel-api.js';
 import { cancelDeployments } from '../src/cancel.js';
-import type { DeploymentRef } from '../src/inputs.js';
 import { VercelClient } from '../src/vercel/client.js';
 
 const TOKEN = 'vrc_cancel_test_token';
@@ -20,7 +19,7 @@ afterEach(async () => {
   await sim.stop();
 });
 
-const byId = (...ids: string[]) => ids.map((id) => ({ ref: { kind: 'id', id } as DeploymentRef }));
+const byId = (...ids: string[]) => ids.map((id) => ({ ref: { kind: 'id' as const, id } }));
 const add = (readyState: string) => sim.addDeployment({ ownerId: 'user_alice', readyState });
 
 describe('cancelDeployments', () => {

@@ -4,7 +4,6 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { VercelSimulator } from '../simulator/vercel-api.js';
 import { cancelDeployments } from '../src/cancel.js';
 import type { RetryPolicy } from '../src/http/request.js';
-import type { DeploymentRef } from '../src/inputs.js';
 import { VercelClient } from '../src/vercel/client.js';
 
 const TOKEN = 'vrc_fault_token_Zx81';
@@ -38,7 +37,7 @@ const client = (policy: Partial<RetryPolicy> = {}) =>
     scope: {},
     policy: { retries: 3, baseDelayMs: 10, timeoutMs: 2000, notice: (m) => notices.push(m), ...policy },
   });
-const byId = (...ids: string[]) => ids.map((id) => ({ ref: { kind: 'id', id } as DeploymentRef }));
+const byId = (...ids: string[]) => ids.map((id) => ({ ref: { kind: 'id' as const, id } }));
 const building = () => sim.addDeployment({ ownerId: 'user_alice', readyState: 'BUILDING' });
 const attempts = (method = 'PATCH') => sim.requests.filter((r) => r.method === method).length;
 

@@ -30,6 +30,7 @@ function expectInputError(raw: RawInputs, name: string, ...fragments: string[]):
   expect(err.name).toBe('InputError');
   const prefix = `Input '${name}' `;
   expect(err.message.slice(0, prefix.length)).toBe(prefix);
+  // eslint-disable-next-line no-control-regex -- asserts that no control character reaches the message
   expect(err.message).not.toMatch(/[\x00-\x1f]/);
   for (const fragment of fragments) expect(err.message).toContain(fragment);
   return err.message;

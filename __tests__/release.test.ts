@@ -76,7 +76,7 @@ describe('script/release', () => {
     const before = git('tag', '--list');
     const result = release(...(args as string[]));
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(message as RegExp);
+    expect(result.stderr).toMatch(message);
     expect(git('tag', '--list')).toBe(before);
   });
 });

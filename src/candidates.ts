@@ -56,7 +56,7 @@ export async function toCandidates(
       readyState: deployment.readyState,
       target: deployment.target ?? null,
       git: gitInfoFromMeta(deployment.meta),
-    } as Candidate,
+    },
   }));
   let fatal: VercelError | undefined;
   const read = await mapConcurrent(

@@ -8,7 +8,7 @@ export async function mapConcurrent<T, R>(
   work: (item: T, index: number) => Promise<R>,
   stop: () => boolean = () => false,
 ): Promise<Array<R | undefined>> {
-  const results: Array<R | undefined> = new Array(items.length).fill(undefined);
+  const results = Array.from<R | undefined>({ length: items.length });
   let next = 0;
   const worker = async (): Promise<void> => {
     while (!stop() && next < items.length) {

@@ -71,6 +71,7 @@ function show(value: string): string {
 function parseDeploymentRef(value: string): DeploymentRef | string {
   if (DEPLOYMENT_ID.test(value)) return { kind: 'id', id: value };
   const idHelp = 'A deployment id is dpl_ followed by letters and digits; a deployment URL looks like https://my-app-abc123.vercel.app.';
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
   if (/[\x00-\x1f\x7f]/.test(value)) return `contains a control character in ${show(value)}. ${idHelp}`;
   if (value.startsWith('dpl_')) return `has an invalid deployment id ${show(value)}. ${idHelp}`;
 
@@ -194,13 +195,14 @@ const schema = z
       .transform((s) => s?.replace(/^refs\/heads\//, ''))
       .transform((s, ctx) => {
         // git check-ref-format's main rules: no control characters, spaces, ~^:?*[\ or '..'.
+        // eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
         if (s === undefined || (/^[^\x00-\x20\x7f~^:?*[\\]+$/.test(s) && !s.includes('..'))) return s;
         ctx.addIssue({ code: 'custom', message: `must be a branch name such as main or feature/x, not ${show(s)}.` });
         return z.NEVER;
       }),
     target: optionalText.transform((s, ctx) => {
       const value = (s ?? 'all').toLowerCase();
-      if (value === 'production' || value === 'preview' || value === 'all') return value as Target;
+      if (value === 'production' || value === 'preview' || value === 'all') return value;
       ctx.addIssue({ code: 'custom', message: `must be production, preview or all, not ${show(s ?? '')}.` });
       return z.NEVER;
     }),

@@ -37,6 +37,7 @@ const IN_PROGRESS = new Set(['QUEUED', 'INITIALIZING', 'BUILDING']);
 const short = (sha: string) => sha.slice(0, 7);
 
 /** Why a candidate's repository is not the workflow's, or undefined when it is. 'unknown' when it says none. */
+// eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- 'unknown' is a sentinel the callers test for
 function repositoryMismatch(repo: GitInfo['repo'], current: Repository): string | 'unknown' | undefined {
   if (!repo) return 'unknown';
   const provider = current.provider ?? 'github';

@@ -35,7 +35,7 @@ describe('VercelClient', () => {
     const d = sim.addDeployment({ ownerId: 'team_acme', readyState: 'BUILDING' });
     const scoped = client({ scope: { teamId: 'team_acme' } });
     expect(await scoped.getDeployment(d.id)).toMatchObject({ id: d.id, readyState: 'BUILDING', url: d.url });
-    expect(await scoped.getDeployment(d.url!)).toMatchObject({ id: d.id });
+    expect(await scoped.getDeployment(d.url)).toMatchObject({ id: d.id });
     expect(sim.requests.map((r) => r.query)).toEqual([{ teamId: 'team_acme' }, { teamId: 'team_acme' }]);
     expect(sim.requests.every((r) => r.authorization)).toBe(true);
   });
