@@ -49,7 +49,7 @@ describe('cancelDeployments', () => {
     expect(results[0]!.reason).toBe(`already finished (${state}): nothing to cancel`);
   });
 
-  it('failed: a 400 for a deployment that is still in progress keeps Vercel\'s message', async () => {
+  it("failed: a 400 for a deployment that is still in progress keeps Vercel's message", async () => {
     const d = add('BUILDING');
     sim.inject(({ method }: { method: string }) =>
       method === 'PATCH' ? { status: 400, body: { error: { code: 'bad_request', message: 'Deployment is locked' } } } : undefined,

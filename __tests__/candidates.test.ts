@@ -16,7 +16,10 @@ afterEach(async () => {
   await sim.stop();
 });
 
-const page = (items: object[], next: number | null) => ({ status: 200, body: { deployments: items, pagination: { count: items.length, next, prev: null } } });
+const page = (items: object[], next: number | null) => ({
+  status: 200,
+  body: { deployments: items, pagination: { count: items.length, next, prev: null } },
+});
 const item = (n: number) => ({ uid: `dpl_${n}`, readyState: 'BUILDING', createdAt: n, meta: {} });
 
 describe('listInProgress', () => {

@@ -35,13 +35,14 @@ describe('README tables match action.yml', () => {
     const edited = parseAction(actionText.replace(/(\n {2}retries:\n {4}description: )/, '$1Edited. '));
     expect(edited.inputs!.retries!.description).toMatch(/^Edited\. /);
     expect(staleBlocks(readme, edited)).toEqual(['inputs']);
-    const { deployments, ...outputs } = action.outputs!;
+    const outputs = Object.fromEntries(Object.entries(action.outputs!).filter(([name]) => name !== 'deployments'));
     expect(staleBlocks(readme, { ...action, outputs })).toEqual(['outputs']);
   });
 
   it('every declared input and output has a description', () => {
     for (const entry of [...Object.values(action.inputs!), ...Object.values(action.outputs!)]) {
-      expect(String(entry.description ?? '').trim()).not.toBe('');
+      expect(typeof entry.description).toBe('string');
+      expect((entry.description as string).trim()).not.toBe('');
     }
   });
 });

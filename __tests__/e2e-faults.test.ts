@@ -18,8 +18,10 @@ afterEach(async () => {
 });
 
 type Handler = Parameters<VercelSimulator['inject']>[0];
-const onPatch = (respond: (attempt: number) => ReturnType<NonNullable<Handler>>): Handler => ({ method, attempt }: { method: string; attempt: number }) =>
-  method === 'PATCH' ? respond(attempt) : undefined;
+const onPatch =
+  (respond: (attempt: number) => ReturnType<NonNullable<Handler>>): Handler =>
+  ({ method, attempt }: { method: string; attempt: number }) =>
+    method === 'PATCH' ? respond(attempt) : undefined;
 
 async function cancel(inputs: Record<string, string>, ...ids: string[]): Promise<ActionRun> {
   const result = await runAction({ inputs: { token: TOKEN, 'api-url': apiUrl, ...inputs, 'deployment-id': ids.join(',') } });
@@ -46,7 +48,13 @@ describe('faults, end to end', () => {
 
   it('429 with Retry-After: canceled on the second attempt', async () => {
     const d = building();
-    sim.inject(onPatch((n) => (n === 1 ? { status: 429, headers: { 'Retry-After': '1' }, body: { error: { code: 'rate_limited', message: 'slow down' } } } : undefined)));
+    sim.inject(
+      onPatch((n) =>
+        n === 1
+          ? { status: 429, headers: { 'Retry-After': '1' }, body: { error: { code: 'rate_limited', message: 'slow down' } } }
+          : undefined,
+      ),
+    );
     const result = await cancel({}, d.id);
     expect(result.code).toBe(0);
     expect(patches()).toBe(2);
@@ -56,7 +64,13 @@ describe('faults, end to end', () => {
     const d = building();
     sim.inject(
       onPatch((n) =>
-        n === 1 ? { status: 429, headers: { 'X-RateLimit-Reset': String(Math.ceil(Date.now() / 1000) + 1) }, body: { error: { code: 'rate_limited' } } } : undefined,
+        n === 1
+          ? {
+              status: 429,
+              headers: { 'X-RateLimit-Reset': String(Math.ceil(Date.now() / 1000) + 1) },
+              body: { error: { code: 'rate_limited' } },
+            }
+          : undefined,
       ),
     );
     const result = await cancel({}, d.id);
@@ -113,13 +127,23 @@ describe('faults, end to end', () => {
     const c = building();
     const result = await cancel({}, a.id, 'dpl_gone404', c.id);
     expect(result.code).toBe(1);
-    expect((JSON.parse(result.outputs.deployments!) as Array<{ outcome: string }>).map((d) => d.outcome)).toEqual(['canceled', 'failed', 'canceled']);
+    expect((JSON.parse(result.outputs.deployments!) as Array<{ outcome: string }>).map((d) => d.outcome)).toEqual([
+      'canceled',
+      'failed',
+      'canceled',
+    ]);
     expect(patches()).toBe(3);
   });
 
   it('a rate limit that outlasts time-budget: fails fast, saying so', async () => {
     const d = building();
-    sim.inject(onPatch(() => ({ status: 429, headers: { 'Retry-After': '120' }, body: { error: { code: 'rate_limited', message: 'Rate limit exceeded' } } })));
+    sim.inject(
+      onPatch(() => ({
+        status: 429,
+        headers: { 'Retry-After': '120' },
+        body: { error: { code: 'rate_limited', message: 'Rate limit exceeded' } },
+      })),
+    );
     const result = await cancel({ 'time-budget': '10' }, d.id);
     expect(result.code).toBe(1);
     expect(only(result).reason).toMatch(/HTTP 429 \(rate_limited: Rate limit exceeded\); the time budget allows no more$/);
@@ -135,12 +159,16 @@ describe('fail-on-error', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).not.toContain('::error::');
     expect(result.stdout).toMatch(/^::warning::❌ dpl_\w+ failed\. .*HTTP 503/m);
-    expect(result.stdout).toMatch(/^::warning::1 of 1 deployments could not be canceled.*\(fail-on-error is false: the step stays green\)$/m);
+    expect(result.stdout).toMatch(
+      /^::warning::1 of 1 deployments could not be canceled.*\(fail-on-error is false: the step stays green\)$/m,
+    );
     expect(only(result).outcome).toBe('failed');
   });
 
   it('false: a rejected token is a warning too', async () => {
-    const result = await runAction({ inputs: { token: 'vrc_rejected', 'api-url': apiUrl, 'deployment-id': 'dpl_abc', 'fail-on-error': 'false' } });
+    const result = await runAction({
+      inputs: { token: 'vrc_rejected', 'api-url': apiUrl, 'deployment-id': 'dpl_abc', 'fail-on-error': 'false' },
+    });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^::warning::Vercel rejected the token/m);
   });
@@ -168,7 +196,13 @@ describe('GitHub faults', () => {
 
       const result = await runAction({
         inputs: { token: TOKEN, 'api-url': apiUrl, 'github-token': 'ghs_x' },
-        env: { GITHUB_EVENT_NAME: 'push', GITHUB_SHA: c2.sha, GITHUB_REF: 'refs/heads/main', GITHUB_API_URL: githubUrl, GITHUB_REPOSITORY: 'acme/web' },
+        env: {
+          GITHUB_EVENT_NAME: 'push',
+          GITHUB_SHA: c2.sha,
+          GITHUB_REF: 'refs/heads/main',
+          GITHUB_API_URL: githubUrl,
+          GITHUB_REPOSITORY: 'acme/web',
+        },
         event: { repository: { id: 5, full_name: 'acme/web' } },
       });
       expect(result.stderr).toBe('');

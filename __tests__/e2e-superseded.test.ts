@@ -74,7 +74,7 @@ const reasonOf = (result: ActionRun, id: string) =>
 const state = (id: string) => vercel.getDeployment(id).readyState;
 
 describe('superseded mode', () => {
-  it('push: cancels the older commits\' builds on the branch, and nothing else', async () => {
+  it("push: cancels the older commits' builds on the branch, and nothing else", async () => {
     const [c0, c1, c2, c3] = history(4) as [string, string, string, string];
     const old0 = deploy(c0, 'main', { readyState: 'READY' });
     const old1 = deploy(c1, 'main');
@@ -87,7 +87,12 @@ describe('superseded mode', () => {
 
     expect(result.code).toBe(0);
     expect([state(old1.id), state(old2.id)]).toEqual(['CANCELED', 'CANCELED']);
-    expect([state(own.id), state(otherBranch.id), state(otherRepo.id), state(old0.id)]).toEqual(['BUILDING', 'BUILDING', 'BUILDING', 'READY']);
+    expect([state(own.id), state(otherBranch.id), state(otherRepo.id), state(old0.id)]).toEqual([
+      'BUILDING',
+      'BUILDING',
+      'BUILDING',
+      'READY',
+    ]);
     expect(outcomes(result)).toEqual({
       [old1.id]: 'canceled',
       [old2.id]: 'canceled',
@@ -132,7 +137,7 @@ describe('superseded mode', () => {
     expect(github.requests.map((r) => r.path)).toEqual([`/repos/acme/web/compare/${f1.sha}...${f2.sha}`]);
   });
 
-  it('pull_request closed: cancels every in-progress build of the branch, the head\'s own included', async () => {
+  it("pull_request closed: cancels every in-progress build of the branch, the head's own included", async () => {
     const [f1, f2] = history(2) as [string, string];
     const older = deploy(f1, 'feature');
     const own = deploy(f2, 'feature');
@@ -173,7 +178,8 @@ describe('superseded mode', () => {
   it('finds candidates on the third page of the list', async () => {
     const [c1, c2] = history(2) as [string, string];
     const stale = deploy(c1, 'main'); // created first: the oldest, listed last
-    for (let i = 0; i < 230; i++) vercel.addDeployment({ ownerId: 'user_alice', readyState: 'BUILDING', meta: gitMeta(randomSha(), `other-${i}`) });
+    for (let i = 0; i < 230; i++)
+      vercel.addDeployment({ ownerId: 'user_alice', readyState: 'BUILDING', meta: gitMeta(randomSha(), `other-${i}`) });
 
     const result = await run(pushEvent(c2, 'main'));
 
@@ -189,8 +195,22 @@ describe('superseded mode', () => {
   it('CLI deployments (git* meta, no repository): counted with project-id, skipped without it', async () => {
     const [c1, c2] = history(2) as [string, string];
     const cliMeta = (sha: string) => ({ gitCommitSha: sha, gitCommitRef: 'main', gitDirty: '0' });
-    const cli = vercel.addDeployment({ ownerId: 'user_alice', readyState: 'BUILDING', source: 'cli', projectId: 'prj_web', meta: cliMeta(c1), gitSource: undefined });
-    vercel.addDeployment({ ownerId: 'user_alice', readyState: 'BUILDING', source: 'cli', projectId: 'prj_web', meta: cliMeta(c2), gitSource: undefined });
+    const cli = vercel.addDeployment({
+      ownerId: 'user_alice',
+      readyState: 'BUILDING',
+      source: 'cli',
+      projectId: 'prj_web',
+      meta: cliMeta(c1),
+      gitSource: undefined,
+    });
+    vercel.addDeployment({
+      ownerId: 'user_alice',
+      readyState: 'BUILDING',
+      source: 'cli',
+      projectId: 'prj_web',
+      meta: cliMeta(c2),
+      gitSource: undefined,
+    });
 
     const without = await run(pushEvent(c2, 'main'), { 'dry-run': 'true' });
     expect(outcomes(without)[cli.id]).toBe('skipped');
@@ -245,7 +265,7 @@ describe('superseded mode', () => {
     expect(state(production.id)).toBe('BUILDING');
   });
 
-  it('a delayed run for an older commit leaves the newer commit\'s build alone', async () => {
+  it("a delayed run for an older commit leaves the newer commit's build alone", async () => {
     const [c1, c2, c3] = history(3) as [string, string, string];
     const ownOld = deploy(c1, 'main');
     const newer2 = deploy(c2, 'main');
@@ -260,7 +280,7 @@ describe('superseded mode', () => {
     expect(result.outputs['ready-state']).toBe('');
   });
 
-  it('without ancestry (no github-token): cancels only builds created before the current commit\'s own', async () => {
+  it("without ancestry (no github-token): cancels only builds created before the current commit's own", async () => {
     const [c1, c2, c3] = history(3) as [string, string, string];
     const before = deploy(c1, 'main');
     const own = deploy(c2, 'main');
@@ -287,12 +307,14 @@ describe('superseded mode', () => {
     expect(reasonOf(result, replaced.id)).toMatch(/ancestry of .* unknown: history diverged/);
   });
 
-  it('with neither ancestry nor the current commit\'s own build: skips, saying why', async () => {
+  it("with neither ancestry nor the current commit's own build: skips, saying why", async () => {
     const [c1, c2] = history(2) as [string, string];
     const older = deploy(c1, 'main');
     const result = await run(pushEvent(c2, 'main'), { 'github-token': 'ghs_wrong' });
     expect(outcomes(result)[older.id]).toBe('skipped');
-    expect(reasonOf(result, older.id)).toMatch(/GitHub rejected github-token \(401\).*no in-progress deployment to compare creation times with/);
+    expect(reasonOf(result, older.id)).toMatch(
+      /GitHub rejected github-token \(401\).*no in-progress deployment to compare creation times with/,
+    );
     expect(state(older.id)).toBe('BUILDING');
   });
 
@@ -306,7 +328,10 @@ describe('superseded mode', () => {
     expect(result.code).toBe(0);
     expect(result.outputs['canceled-count']).toBe('50');
     expect(stale.every((id) => state(id) === 'CANCELED')).toBe(true);
-    const count = (method: string, prefix: string) => vercel.requests.filter((r) => r.method === method && r.path.startsWith(prefix)).length;
-    expect([count('GET', '/v6/deployments'), count('GET', '/v13/'), count('PATCH', '/v12/'), github.requests.length]).toEqual([1, 0, 50, 50]);
+    const count = (method: string, prefix: string) =>
+      vercel.requests.filter((r) => r.method === method && r.path.startsWith(prefix)).length;
+    expect([count('GET', '/v6/deployments'), count('GET', '/v13/'), count('PATCH', '/v12/'), github.requests.length]).toEqual([
+      1, 0, 50, 50,
+    ]);
   });
 });

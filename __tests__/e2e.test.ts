@@ -42,7 +42,14 @@ describe('by id', () => {
     expect(result.outputs['canceled-ids']).toBe(d.id);
     expect(result.outputs['canceled-count']).toBe('1');
     expect(deploymentsOutput(result)).toEqual([
-      { id: d.id, url: d.url, readyState: 'CANCELED', canceledAt: sim.getDeployment(d.id).canceledAt, outcome: 'canceled', reason: 'canceled by this run' },
+      {
+        id: d.id,
+        url: d.url,
+        readyState: 'CANCELED',
+        canceledAt: sim.getDeployment(d.id).canceledAt,
+        outcome: 'canceled',
+        reason: 'canceled by this run',
+      },
     ]);
     // One request: the cancel itself.
     expect(sim.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`PATCH /v12/deployments/${d.id}/cancel`]);
@@ -172,11 +179,23 @@ describe('by id', () => {
 
 describe('bad input', () => {
   it.each([
-    ['an id with a path in it', { 'deployment-id': 'dpl_x/../v1' }, /^::error::Input 'deployment-id' has an invalid deployment id "dpl_x\/..\/v1"/m],
+    [
+      'an id with a path in it',
+      { 'deployment-id': 'dpl_x/../v1' },
+      /^::error::Input 'deployment-id' has an invalid deployment id "dpl_x\/..\/v1"/m,
+    ],
     ['an unknown target', { target: 'staging' }, /^::error::Input 'target' must be production, preview or all, not "staging"/m],
     ['a short sha', { sha: 'abc1234' }, /^::error::Input 'sha' must be a full commit SHA/m],
-    ['both team inputs', { 'deployment-id': 'dpl_a', 'team-id': 'team_a', 'team-slug': 'a' }, /^::error::Input 'team-slug' cannot be set together with team-id/m],
-    ['a plain-http API URL', { 'deployment-id': 'dpl_a', 'api-url': 'http://api.example.com' }, /^::error::Input 'api-url' must use https/m],
+    [
+      'both team inputs',
+      { 'deployment-id': 'dpl_a', 'team-id': 'team_a', 'team-slug': 'a' },
+      /^::error::Input 'team-slug' cannot be set together with team-id/m,
+    ],
+    [
+      'a plain-http API URL',
+      { 'deployment-id': 'dpl_a', 'api-url': 'http://api.example.com' },
+      /^::error::Input 'api-url' must use https/m,
+    ],
     ['a bad dry-run value', { 'deployment-id': 'dpl_a', 'dry-run': 'yes' }, /^::error::Input 'dry-run' must be true or false/m],
     ['an empty token', { 'deployment-id': 'dpl_a', token: '  ' }, /^::error::Input 'token' is empty.*secret/m],
   ])('%s: one line, exit 1, zero requests', async (_name, inputs, message) => {
@@ -197,10 +216,13 @@ describe('the token never shows', () => {
     ['forbidden team', () => ({ 'deployment-id': 'dpl_missing', 'team-id': 'team_other' })],
     ['invalid input', () => ({ 'deployment-id': 'dpl_bad/../x' })],
     ['dry run', () => ({ 'deployment-id': sim.addDeployment({ readyState: 'BUILDING', ownerId: 'user_alice' }).id, 'dry-run': 'true' })],
-    ['server error', () => {
-      sim.inject(() => ({ status: 500, body: '<html>oops</html>' }));
-      return { 'deployment-id': 'dpl_abc' };
-    }],
+    [
+      'server error',
+      () => {
+        sim.inject(() => ({ status: 500, body: '<html>oops</html>' }));
+        return { 'deployment-id': 'dpl_abc' };
+      },
+    ],
     ['connection refused', async () => ({ 'deployment-id': 'dpl_abc', 'api-url': `http://127.0.0.1:${await closedPort()}` })],
   ];
   it.each(cases)('%s', async (_name, inputs) => {

@@ -66,7 +66,9 @@ describe('faults', () => {
 
   it('500 on every attempt: failed after retries + 1 attempts', async () => {
     const d = building();
-    sim.inject(({ method }: { method: string }) => (method === 'PATCH' ? { status: 503, body: { error: { code: 'unavailable', message: 'down' } } } : undefined));
+    sim.inject(({ method }: { method: string }) =>
+      method === 'PATCH' ? { status: 503, body: { error: { code: 'unavailable', message: 'down' } } } : undefined,
+    );
     const result = await cancelOne(d.id, { retries: 2 });
     expect(result.outcome).toBe('failed');
     expect(result.reason).toBe(`PATCH /v12/deployments/${d.id}/cancel returned HTTP 503 (unavailable: down) after 3 attempts`);
@@ -89,7 +91,9 @@ describe('faults', () => {
     const d = building();
     const when = new Date(Date.now() + 1500).toUTCString();
     sim.inject(({ method, attempt }: { method: string; attempt: number }) =>
-      method === 'PATCH' && attempt === 1 ? { status: 429, headers: { 'Retry-After': when }, body: { error: { code: 'rate_limited' } } } : undefined,
+      method === 'PATCH' && attempt === 1
+        ? { status: 429, headers: { 'Retry-After': when }, body: { error: { code: 'rate_limited' } } }
+        : undefined,
     );
     expect(await cancelOne(d.id)).toMatchObject({ outcome: 'canceled' });
     expect(notices[0]).toMatch(/HTTP 429; retrying in [0-1]\.\d s/);
@@ -99,7 +103,11 @@ describe('faults', () => {
     const d = building();
     sim.inject(({ method, attempt }: { method: string; attempt: number }) =>
       method === 'PATCH' && attempt === 1
-        ? { status: 429, headers: { 'X-RateLimit-Reset': String(Math.ceil(Date.now() / 1000) + 1) }, body: { error: { code: 'rate_limited' } } }
+        ? {
+            status: 429,
+            headers: { 'X-RateLimit-Reset': String(Math.ceil(Date.now() / 1000) + 1) },
+            body: { error: { code: 'rate_limited' } },
+          }
         : undefined,
     );
     expect(await cancelOne(d.id)).toMatchObject({ outcome: 'canceled' });
@@ -111,7 +119,11 @@ describe('faults', () => {
     const d = building();
     sim.inject(({ method, attempt }: { method: string; attempt: number }) =>
       method === 'PATCH' && attempt === 1
-        ? { status: 429, headers: { 'X-RateLimit-Reset': '' }, body: { error: { code: 'rate_limited', limit: { remaining: 0, resetMs: Date.now() + 800, total: 100 } } } }
+        ? {
+            status: 429,
+            headers: { 'X-RateLimit-Reset': '' },
+            body: { error: { code: 'rate_limited', limit: { remaining: 0, resetMs: Date.now() + 800, total: 100 } } },
+          }
         : undefined,
     );
     expect(await cancelOne(d.id)).toMatchObject({ outcome: 'canceled' });
@@ -121,7 +133,9 @@ describe('faults', () => {
   it('a Retry-After beyond the cap is cut to the cap', async () => {
     const d = building();
     sim.inject(({ method, attempt }: { method: string; attempt: number }) =>
-      method === 'PATCH' && attempt === 1 ? { status: 429, headers: { 'Retry-After': '3600' }, body: { error: { code: 'rate_limited' } } } : undefined,
+      method === 'PATCH' && attempt === 1
+        ? { status: 429, headers: { 'Retry-After': '3600' }, body: { error: { code: 'rate_limited' } } }
+        : undefined,
     );
     expect(await cancelOne(d.id, { maxWaitMs: 300 })).toMatchObject({ outcome: 'canceled' });
     expect(notices[0]).toMatch(/retrying in 0\.3 s/);
@@ -130,18 +144,24 @@ describe('faults', () => {
   it('a wait that would pass the time budget is not started: failed, saying so', async () => {
     const d = building();
     sim.inject(({ method }: { method: string }) =>
-      method === 'PATCH' ? { status: 429, headers: { 'Retry-After': '30' }, body: { error: { code: 'rate_limited', message: 'Rate limit exceeded' } } } : undefined,
+      method === 'PATCH'
+        ? { status: 429, headers: { 'Retry-After': '30' }, body: { error: { code: 'rate_limited', message: 'Rate limit exceeded' } } }
+        : undefined,
     );
     const result = await cancelOne(d.id, { deadline: Date.now() + 2000, maxWaitMs: 60_000 });
     expect(result.outcome).toBe('failed');
-    expect(result.reason).toBe(`PATCH /v12/deployments/${d.id}/cancel returned HTTP 429 (rate_limited: Rate limit exceeded); the time budget allows no more`);
+    expect(result.reason).toBe(
+      `PATCH /v12/deployments/${d.id}/cancel returned HTTP 429 (rate_limited: Rate limit exceeded); the time budget allows no more`,
+    );
     expect(attempts()).toBe(1);
   });
 
   it('an HTML 502 page: retried, then named with endpoint and status', async () => {
     const d = building();
     sim.inject(({ method }: { method: string }) =>
-      method === 'PATCH' ? { status: 502, headers: { 'Content-Type': 'text/html' }, body: '<html><h1>502 Bad Gateway</h1></html>' } : undefined,
+      method === 'PATCH'
+        ? { status: 502, headers: { 'Content-Type': 'text/html' }, body: '<html><h1>502 Bad Gateway</h1></html>' }
+        : undefined,
     );
     const result = await cancelOne(d.id, { retries: 1 });
     expect(result.reason).toBe(`PATCH /v12/deployments/${d.id}/cancel returned HTTP 502 (a body that is not JSON) after 2 attempts`);
@@ -150,7 +170,9 @@ describe('faults', () => {
 
   it('malformed JSON on a 200: failed, not retried, named', async () => {
     const d = building();
-    sim.inject(({ method }: { method: string }) => (method === 'PATCH' ? { status: 200, body: '{"id": "dpl_x", "readyState": "CANC' } : undefined));
+    sim.inject(({ method }: { method: string }) =>
+      method === 'PATCH' ? { status: 200, body: '{"id": "dpl_x", "readyState": "CANC' } : undefined,
+    );
     const result = await cancelOne(d.id);
     expect(result).toMatchObject({ outcome: 'failed' });
     expect(result.reason).toBe(`PATCH /v12/deployments/${d.id}/cancel returned HTTP 200 with a body that is not JSON`);
@@ -175,7 +197,9 @@ describe('faults', () => {
 
   it('a reply slower than the timeout: the attempt is abandoned and retried', async () => {
     const d = building();
-    sim.inject(({ method, attempt }: { method: string; attempt: number }) => (method === 'PATCH' && attempt === 1 ? { delayMs: 1500 } : undefined));
+    sim.inject(({ method, attempt }: { method: string; attempt: number }) =>
+      method === 'PATCH' && attempt === 1 ? { delayMs: 1500 } : undefined,
+    );
     expect(await cancelOne(d.id, { timeoutMs: 200 })).toMatchObject({ outcome: 'canceled' });
     expect(notices[0]).toMatch(/no response within 0\.2 s; retrying/);
   });
@@ -198,7 +222,9 @@ describe('faults', () => {
 
   it('other 4xx are not retried', async () => {
     const d = building();
-    sim.inject(({ method }: { method: string }) => (method === 'PATCH' ? { status: 409, body: { error: { code: 'conflict', message: 'busy' } } } : undefined));
+    sim.inject(({ method }: { method: string }) =>
+      method === 'PATCH' ? { status: 409, body: { error: { code: 'conflict', message: 'busy' } } } : undefined,
+    );
     expect((await cancelOne(d.id)).outcome).toBe('failed');
     expect(attempts()).toBe(1);
   });

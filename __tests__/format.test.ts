@@ -17,29 +17,70 @@ const result = (fields: Partial<DeploymentResult>): DeploymentResult => ({
 
 describe('outputsOf', () => {
   it('describes the primary deployment and lists what was canceled', () => {
-    const results = [result({}), result({ id: 'dpl_b', outcome: 'already-finished', readyState: 'READY', canceledAt: null }), result({ id: 'dpl_c' })];
+    const results = [
+      result({}),
+      result({ id: 'dpl_b', outcome: 'already-finished', readyState: 'READY', canceledAt: null }),
+      result({ id: 'dpl_c' }),
+    ];
     const outputs = outputsOf(results, results[0]);
-    expect(outputs).toMatchObject({ 'ready-state': 'CANCELED', 'canceled-at': '1767225600123', 'canceled-ids': 'dpl_a,dpl_c', 'canceled-count': '2' });
+    expect(outputs).toMatchObject({
+      'ready-state': 'CANCELED',
+      'canceled-at': '1767225600123',
+      'canceled-ids': 'dpl_a,dpl_c',
+      'canceled-count': '2',
+    });
     expect(JSON.parse(outputs.deployments!)).toEqual([
-      { id: 'dpl_a', url: 'web-a.vercel.app', readyState: 'CANCELED', canceledAt: 1767225600123, outcome: 'canceled', reason: 'canceled by this run' },
-      { id: 'dpl_b', url: 'web-a.vercel.app', readyState: 'READY', canceledAt: null, outcome: 'already-finished', reason: 'canceled by this run' },
-      { id: 'dpl_c', url: 'web-a.vercel.app', readyState: 'CANCELED', canceledAt: 1767225600123, outcome: 'canceled', reason: 'canceled by this run' },
+      {
+        id: 'dpl_a',
+        url: 'web-a.vercel.app',
+        readyState: 'CANCELED',
+        canceledAt: 1767225600123,
+        outcome: 'canceled',
+        reason: 'canceled by this run',
+      },
+      {
+        id: 'dpl_b',
+        url: 'web-a.vercel.app',
+        readyState: 'READY',
+        canceledAt: null,
+        outcome: 'already-finished',
+        reason: 'canceled by this run',
+      },
+      {
+        id: 'dpl_c',
+        url: 'web-a.vercel.app',
+        readyState: 'CANCELED',
+        canceledAt: 1767225600123,
+        outcome: 'canceled',
+        reason: 'canceled by this run',
+      },
     ]);
   });
 
   it('leaves canceled-at empty when this run did not cancel the primary deployment', () => {
     const finished = result({ outcome: 'already-finished', readyState: 'CANCELED', canceledAt: null });
-    expect(outputsOf([finished], finished)).toMatchObject({ 'ready-state': 'CANCELED', 'canceled-at': '', 'canceled-ids': '', 'canceled-count': '0' });
-    expect(outputsOf([], undefined)).toEqual({ 'ready-state': '', 'canceled-at': '', 'canceled-ids': '', 'canceled-count': '0', deployments: '[]' });
+    expect(outputsOf([finished], finished)).toMatchObject({
+      'ready-state': 'CANCELED',
+      'canceled-at': '',
+      'canceled-ids': '',
+      'canceled-count': '0',
+    });
+    expect(outputsOf([], undefined)).toEqual({
+      'ready-state': '',
+      'canceled-at': '',
+      'canceled-ids': '',
+      'canceled-count': '0',
+      deployments: '[]',
+    });
   });
 });
 
 describe('logLine', () => {
   it('says what happened, with the state change', () => {
     expect(logLine(result({}))).toBe('✅ dpl_a (web-a.vercel.app) canceled: BUILDING -> CANCELED. canceled by this run');
-    expect(logLine(result({ id: null, url: 'x.vercel.app', readyState: null, stateBefore: null, outcome: 'failed', reason: 'not found' }))).toBe(
-      '❌ x.vercel.app failed. not found',
-    );
+    expect(
+      logLine(result({ id: null, url: 'x.vercel.app', readyState: null, stateBefore: null, outcome: 'failed', reason: 'not found' })),
+    ).toBe('❌ x.vercel.app failed. not found');
   });
 });
 
@@ -70,9 +111,11 @@ describe('summaryMarkdown', () => {
   });
 
   it('escapes API text so it cannot break the table or inject HTML or links', () => {
-    const md = summaryMarkdown('t', [], [
-      result({ url: null, inspectorUrl: 'javascript:alert(1)', reason: 'a | b\n<img src=x> [x](http://evil)', outcome: 'failed' }),
-    ]);
+    const md = summaryMarkdown(
+      't',
+      [],
+      [result({ url: null, inspectorUrl: 'javascript:alert(1)', reason: 'a | b\n<img src=x> [x](http://evil)', outcome: 'failed' })],
+    );
     const row = md.split('\n').find((l) => l.startsWith('| `dpl_a`'))!;
     expect(row).toBe('| `dpl_a` | — | BUILDING | CANCELED | ❌ failed | a \\| b &lt;img src=x&gt; \\[x\\](http://evil) | Inspect |');
   });

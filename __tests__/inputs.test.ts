@@ -225,7 +225,13 @@ describe('deployment-id', () => {
     ['an underscore after dpl_', 'dpl_a_b'],
     ['a query string', 'dpl_a?x=1'],
   ])('rejects an id with %s', (_label, value) => {
-    expectError({ 'deployment-id': value }, 'deployment-id', 'invalid deployment id', JSON.stringify(value), 'dpl_ followed by letters and digits');
+    expectError(
+      { 'deployment-id': value },
+      'deployment-id',
+      'invalid deployment id',
+      JSON.stringify(value),
+      'dpl_ followed by letters and digits',
+    );
   });
 
   it.each([
@@ -262,9 +268,13 @@ describe('deployment-id', () => {
 
   it.each([
     ['an ftp URL', 'ftp://x.vercel.app', 'only http(s) URLs'],
-    ['a vercel.com page that is not an inspector page', 'https://vercel.com/pricing', 'not a deployment\'s inspector page'],
-    ['the vercel.com home page', 'https://vercel.com/', 'not a deployment\'s inspector page'],
-    ['an inspector-like URL with an extra segment', 'https://vercel.com/acme/web/AbC123xyZ456pqR789/logs', 'not a deployment\'s inspector page'],
+    ['a vercel.com page that is not an inspector page', 'https://vercel.com/pricing', "not a deployment's inspector page"],
+    ['the vercel.com home page', 'https://vercel.com/', "not a deployment's inspector page"],
+    [
+      'an inspector-like URL with an extra segment',
+      'https://vercel.com/acme/web/AbC123xyZ456pqR789/logs',
+      "not a deployment's inspector page",
+    ],
     ['localhost (no dot: not a deployment hostname)', 'localhost', 'neither a deployment id nor a hostname'],
     ['a relative traversal path', 'foo/../v1', 'not a deployment hostname'],
     ['..', '..', 'neither a deployment id nor a hostname'],
@@ -293,13 +303,12 @@ describe('deployment-id', () => {
 
   // Found by review: short segments like these are pages, not deployment ids; pasting the project's
   // deployments list or settings page yields a bogus id (dpl_deployments, dpl_settings, dpl_members).
-  it.each([
-    'https://vercel.com/acme/web/deployments',
-    'https://vercel.com/acme/web/settings',
-    'https://vercel.com/acme/settings/members',
-  ])('rejects a vercel.com project/team page that is not a deployment: %s', (value) => {
-    expectError({ 'deployment-id': value }, 'deployment-id', 'inspector page');
-  });
+  it.each(['https://vercel.com/acme/web/deployments', 'https://vercel.com/acme/web/settings', 'https://vercel.com/acme/settings/members'])(
+    'rejects a vercel.com project/team page that is not a deployment: %s',
+    (value) => {
+      expectError({ 'deployment-id': value }, 'deployment-id', 'inspector page');
+    },
+  );
 
   // Found by review: show() used JSON.stringify, which leaves DEL (U+007F) and C1 controls (e.g. U+0085 NEL)
   // raw, though its doc says control characters are escaped.
@@ -571,7 +580,9 @@ describe('error reporting', () => {
 
 describe('reliability knobs', () => {
   it('takes retries, request-timeout, time-budget and fail-on-error', () => {
-    expect(parseInputs({ token: TOKEN, retries: '0', 'request-timeout': '5', 'time-budget': '60', 'fail-on-error': 'false' })).toMatchObject({
+    expect(
+      parseInputs({ token: TOKEN, retries: '0', 'request-timeout': '5', 'time-budget': '60', 'fail-on-error': 'false' }),
+    ).toMatchObject({
       retries: 0,
       requestTimeoutMs: 5000,
       timeBudgetMs: 60_000,
@@ -588,6 +599,8 @@ describe('reliability knobs', () => {
     ['time-budget', '5', 'must be a whole number of seconds from 10 to 3600'],
     ['fail-on-error', 'no', 'must be true or false'],
   ])('%s %j is rejected', (name, value, message) => {
-    expect(() => parseInputs({ token: TOKEN, [name]: value })).toThrow(new InputError(`Input '${name}' ${message}, not ${JSON.stringify(value)}.`));
+    expect(() => parseInputs({ token: TOKEN, [name]: value })).toThrow(
+      new InputError(`Input '${name}' ${message}, not ${JSON.stringify(value)}.`),
+    );
   });
 });

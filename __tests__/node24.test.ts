@@ -31,7 +31,10 @@ it('cancels by id under Node 24', async () => {
 });
 
 it('rejects bad input under Node 24 the same way', async () => {
-  const result = await runAction({ inputs: { token: 'vrc_node24_token', 'deployment-id': 'dpl_a b/c', 'api-url': apiUrl }, node: [node24] });
+  const result = await runAction({
+    inputs: { token: 'vrc_node24_token', 'deployment-id': 'dpl_a b/c', 'api-url': apiUrl },
+    node: [node24],
+  });
   expect(result.code).toBe(1);
   expect(result.stdout).toMatch(/^::error::Input 'deployment-id' has "b\/c", whose host is not a deployment hostname/m);
 });

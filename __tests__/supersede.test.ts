@@ -190,7 +190,7 @@ describe('decide: never cancelled', () => {
     expect(d.reason).toMatch(/newer/);
   });
 
-  it('a newer commit even when created before the current commit\'s own deployment', () => {
+  it("a newer commit even when created before the current commit's own deployment", () => {
     const ds = decide(
       [cand({ createdAt: 10 }, { sha: NEW }), cand({ createdAt: 500 }, { sha: HEAD })],
       current(),
@@ -203,13 +203,8 @@ describe('decide: never cancelled', () => {
 
 describe('decide: closed pull request', () => {
   const cur = current({ closedPullRequest: true });
-  it('cancels every in-progress deployment of the branch, the head\'s own included, whatever the ancestry', () => {
-    const cs = [
-      cand({}, { sha: HEAD }),
-      cand({}, { sha: OLD }),
-      cand({}, { sha: NEW }),
-      cand({ createdAt: 99999 }, { sha: OLD2 }),
-    ];
+  it("cancels every in-progress deployment of the branch, the head's own included, whatever the ancestry", () => {
+    const cs = [cand({}, { sha: HEAD }), cand({}, { sha: OLD }), cand({}, { sha: NEW }), cand({ createdAt: 99999 }, { sha: OLD2 })];
     const ds = decide(cs, cur, ALL, new Map([[NEW, { relation: 'newer' }]]));
     expect(ds.map((d) => d.cancel)).toEqual([true, true, true, true]);
     for (const d of ds) expect(d.reason).toMatch(/closed/);
@@ -298,7 +293,10 @@ describe('decide: ancestry', () => {
   });
 
   it("the current sha on another branch or repository is not the current commit's own deployment", () => {
-    for (const git of [{ sha: HEAD, branch: 'other' }, { sha: HEAD, repo: { provider: 'github', id: '999' } }]) {
+    for (const git of [
+      { sha: HEAD, branch: 'other' },
+      { sha: HEAD, repo: { provider: 'github', id: '999' } },
+    ]) {
       const ds = decide([cand({ createdAt: 100 }, { sha: OLD }), cand({ createdAt: 200 }, git)], current(), ALL, unknown());
       expect(ds[0]!.cancel).toBe(false);
     }
@@ -351,7 +349,15 @@ describe('decide: decisions', () => {
       cand({}, { sha: OLD }),
       cand({}, { sha: OLD2 }),
     ];
-    const ds = decide(cs, current(), opts({ target: 'preview' }), new Map([[NEW, { relation: 'newer' }], [OLD, { relation: 'older' }]]));
+    const ds = decide(
+      cs,
+      current(),
+      opts({ target: 'preview' }),
+      new Map([
+        [NEW, { relation: 'newer' }],
+        [OLD, { relation: 'older' }],
+      ]),
+    );
     expect(ds.map((d) => d.candidate)).toEqual(cs);
     ds.forEach((d, i) => expect(d.candidate).toBe(cs[i]));
     for (const d of ds) expect(d.reason.trim().length).toBeGreaterThan(0);
@@ -501,33 +507,49 @@ const candArb: fc.Arbitrary<CandSpec> = fc.record({
   repo: fc.oneof(
     { arbitrary: fc.constant('sameId' as const), weight: 12 },
     {
-      arbitrary: fc.constantFrom<RepoKind>('sameNameUpper', 'otherIdSameName', 'sameIdOtherName', 'otherName', 'gitlab', 'bitbucket', 'none'),
+      arbitrary: fc.constantFrom<RepoKind>(
+        'sameNameUpper',
+        'otherIdSameName',
+        'sameIdOtherName',
+        'otherName',
+        'gitlab',
+        'bitbucket',
+        'none',
+      ),
       weight: 5,
     },
   ),
   state: fc.oneof({ arbitrary: fc.constantFrom(...STATES.slice(0, 3)), weight: 4 }, { arbitrary: fc.constantFrom(...STATES), weight: 1 }),
-  target: fc.oneof({ arbitrary: fc.constantFrom<string | null>('production', null), weight: 6 }, { arbitrary: fc.constant('staging'), weight: 1 }),
+  target: fc.oneof(
+    { arbitrary: fc.constantFrom<string | null>('production', null), weight: 6 },
+    { arbitrary: fc.constant('staging'), weight: 1 },
+  ),
   createdAt: fc.integer({ min: 0, max: 5000 }),
   jitter: fc.integer({ min: 0, max: 99 }),
   prId: fc.option(fc.integer({ min: 1, max: 2 }), { nil: undefined }),
 });
 
 const scenarioArb = (over: { closed?: boolean; dropRate?: number; target?: Target } = {}): fc.Arbitrary<Scenario> =>
-  fc
-    .record({
-      nodes: fc.array(nodeArb, { maxLength: 11 }),
-      currentPick: fc.noBias(fc.nat({ max: 1000 })),
-      currentBranch: fc.oneof({ arbitrary: fc.constant('main'), weight: 4 }, { arbitrary: fc.constantFrom(...BRANCHES), weight: 1 }),
-      currentHasId: fc.boolean(),
-      closedPullRequest: over.closed === undefined ? fc.oneof({ arbitrary: fc.constant(false), weight: 4 }, { arbitrary: fc.constant(true), weight: 1 }) : fc.constant(over.closed),
-      pullRequest: fc.option(fc.record({ number: fc.integer({ min: 1, max: 2 }), fromFork: fc.boolean() }), { nil: undefined, freq: 2 }),
-      options: fc.record({
-        target: over.target === undefined ? fc.constantFrom<Target>('production', 'preview', 'all', 'all') : fc.constant(over.target),
-        projectScoped: fc.boolean(),
-      }),
-      candidates: fc.array(candArb, { maxLength: 14 }),
-      dropped: fc.array(fc.noBias(fc.integer({ min: 0, max: 99 })).map((x) => x < 100 * (over.dropRate ?? 0.3)), { minLength: 12, maxLength: 12 }),
-    });
+  fc.record({
+    nodes: fc.array(nodeArb, { maxLength: 11 }),
+    currentPick: fc.noBias(fc.nat({ max: 1000 })),
+    currentBranch: fc.oneof({ arbitrary: fc.constant('main'), weight: 4 }, { arbitrary: fc.constantFrom(...BRANCHES), weight: 1 }),
+    currentHasId: fc.boolean(),
+    closedPullRequest:
+      over.closed === undefined
+        ? fc.oneof({ arbitrary: fc.constant(false), weight: 4 }, { arbitrary: fc.constant(true), weight: 1 })
+        : fc.constant(over.closed),
+    pullRequest: fc.option(fc.record({ number: fc.integer({ min: 1, max: 2 }), fromFork: fc.boolean() }), { nil: undefined, freq: 2 }),
+    options: fc.record({
+      target: over.target === undefined ? fc.constantFrom<Target>('production', 'preview', 'all', 'all') : fc.constant(over.target),
+      projectScoped: fc.boolean(),
+    }),
+    candidates: fc.array(candArb, { maxLength: 14 }),
+    dropped: fc.array(
+      fc.noBias(fc.integer({ min: 0, max: 99 })).map((x) => x < 100 * (over.dropRate ?? 0.3)),
+      { minLength: 12, maxLength: 12 },
+    ),
+  });
 
 /** A random DAG: commit i's parents are earlier commits (so index order is topological), mostly the previous one. */
 function buildGraph(nodes: NodeSpec[]): number[][] {
@@ -638,7 +660,9 @@ function world(s: Scenario, realisticTimes = false): World {
     if (!r) return 'none';
     if (r.provider !== 'github') return 'other';
     if (r.id !== undefined && repository.id !== undefined) return r.id === repository.id ? 'match' : 'other';
-    return r.owner!.toLowerCase() === repository.owner.toLowerCase() && r.name!.toLowerCase() === repository.name.toLowerCase() ? 'match' : 'other';
+    return r.owner!.toLowerCase() === repository.owner.toLowerCase() && r.name!.toLowerCase() === repository.name.toLowerCase()
+      ? 'match'
+      : 'other';
   };
   const repoOk = (c: Candidate) => {
     const v = repoVerdict(c.git.repo);
@@ -733,7 +757,13 @@ describe('properties', () => {
         const ds = decide(w.candidates, w.current, w.options, w.ancestry);
         // The spec's own deployments: in progress, same repository and branch, the current sha.
         const own = w.candidates
-          .filter((c) => ['QUEUED', 'INITIALIZING', 'BUILDING'].includes(c.readyState) && w.repoOk(c) && c.git.branch === w.current.branch && c.git.sha === w.current.sha)
+          .filter(
+            (c) =>
+              ['QUEUED', 'INITIALIZING', 'BUILDING'].includes(c.readyState) &&
+              w.repoOk(c) &&
+              c.git.branch === w.current.branch &&
+              c.git.sha === w.current.sha,
+          )
           .map((c) => c.createdAt);
         const ownMin = own.length ? Math.min(...own) : undefined;
         const expected = w.candidates.map((c) => {

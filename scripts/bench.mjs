@@ -60,7 +60,18 @@ async function startup() {
   for (let i = 0; i < STARTUP_RUNS; i++) {
     nodeEmpty.push(await timed(process.execPath, ['-e', '0']));
     action.push(await timed(process.execPath, [DIST], actionEnv({ token: TOKEN, 'deployment-id': ids[2 * i], 'api-url': api })));
-    curl.push(await timed('curl', ['-sf', '-o', '/dev/null', '-X', 'PATCH', '-H', `Authorization: Bearer ${TOKEN}`, `${api}/v12/deployments/${ids[2 * i + 1]}/cancel`]));
+    curl.push(
+      await timed('curl', [
+        '-sf',
+        '-o',
+        '/dev/null',
+        '-X',
+        'PATCH',
+        '-H',
+        `Authorization: Bearer ${TOKEN}`,
+        `${api}/v12/deployments/${ids[2 * i + 1]}/cancel`,
+      ]),
+    );
   }
   const canceled = ids.filter((id) => sim.getDeployment(id).readyState === 'CANCELED').length;
   await sim.stop();
@@ -77,7 +88,9 @@ async function supersededWorld(n) {
   const commits = linearHistory(n + 1);
   github.addCommits('acme', 'web', commits);
   const meta = (sha) => ({ githubCommitSha: sha, githubCommitRef: 'main', githubRepoId: '7', githubOrg: 'acme', githubRepo: 'web' });
-  const stale = commits.slice(0, n).map((c) => vercel.addDeployment({ ownerId: 'user_bench', readyState: 'BUILDING', meta: meta(c.sha) }).id);
+  const stale = commits
+    .slice(0, n)
+    .map((c) => vercel.addDeployment({ ownerId: 'user_bench', readyState: 'BUILDING', meta: meta(c.sha) }).id);
   const head = commits[n].sha;
   vercel.addDeployment({ ownerId: 'user_bench', readyState: 'BUILDING', meta: meta(head) });
   const [api, githubApi] = await Promise.all([vercel.start(), github.start()]);
@@ -98,7 +111,14 @@ async function superseded(n) {
         [DIST],
         actionEnv(
           { token: TOKEN, 'api-url': w.api, 'github-token': 'ghs_bench' },
-          { GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: event, GITHUB_SHA: w.head, GITHUB_REF: 'refs/heads/main', GITHUB_REPOSITORY: 'acme/web', GITHUB_API_URL: w.githubApi },
+          {
+            GITHUB_EVENT_NAME: 'push',
+            GITHUB_EVENT_PATH: event,
+            GITHUB_SHA: w.head,
+            GITHUB_REF: 'refs/heads/main',
+            GITHUB_REPOSITORY: 'acme/web',
+            GITHUB_API_URL: w.githubApi,
+          },
         ),
       ),
     );
@@ -118,7 +138,10 @@ async function superseded(n) {
 async function curlLoop(n) {
   const w = await supersededWorld(n);
   const script = join(work, 'loop.sh');
-  writeFileSync(script, `set -e\nfor id in ${w.ids.join(' ')}; do\n  curl -sf -o /dev/null -X PATCH -H "Authorization: Bearer $VERCEL_TOKEN" "${w.api}/v12/deployments/$id/cancel"\ndone\n`);
+  writeFileSync(
+    script,
+    `set -e\nfor id in ${w.ids.join(' ')}; do\n  curl -sf -o /dev/null -X PATCH -H "Authorization: Bearer $VERCEL_TOKEN" "${w.api}/v12/deployments/$id/cancel"\ndone\n`,
+  );
   const wall = await timed('bash', [script], { VERCEL_TOKEN: TOKEN });
   await Promise.all([w.vercel.stop(), w.github.stop()]);
   return wall;
@@ -159,9 +182,25 @@ function chart(rows, sequential) {
 ${ticks.join('\n')}
 ${xTicks.join('')}
 <text x="${width / 2}" y="${height - 8}" text-anchor="middle" font-size="12">N stale deployments</text>
-${line(sequential.map((s) => [s.n, s.wall]), '#d33', 'sequential curl -X PATCH loop (ids given)', 0)}
-${line(rows.map((r) => [r.n, r.wall]), '#06c', 'this action, superseded mode (lists, checks ancestry, cancels)', 1)}
-${line(rows.map((r) => [r.n, r.lowerBound]), '#888', 'lower bound for the action', 2, '5 4')}
+${line(
+  sequential.map((s) => [s.n, s.wall]),
+  '#d33',
+  'sequential curl -X PATCH loop (ids given)',
+  0,
+)}
+${line(
+  rows.map((r) => [r.n, r.wall]),
+  '#06c',
+  'this action, superseded mode (lists, checks ancestry, cancels)',
+  1,
+)}
+${line(
+  rows.map((r) => [r.n, r.lowerBound]),
+  '#888',
+  'lower bound for the action',
+  2,
+  '5 4',
+)}
 </svg>
 `;
 }
@@ -179,7 +218,10 @@ try {
   const curl50 = sequential.find((s) => s.n === 50).wall;
   const bundle = readdirSync(join(root, 'dist'))
     .filter((f) => f.endsWith('.js'))
-    .map((f) => `| \`dist/${f}\` | ${(statSync(join(root, 'dist', f)).size / 1024).toFixed(0)} kB | ${f === 'index.js' ? 'every run' : 'superseded mode only (octokit)'} |`);
+    .map(
+      (f) =>
+        `| \`dist/${f}\` | ${(statSync(join(root, 'dist', f)).size / 1024).toFixed(0)} kB | ${f === 'index.js' ? 'every run' : 'superseded mode only (octokit)'} |`,
+    );
 
   const md = `# Benchmarks
 

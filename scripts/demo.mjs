@@ -43,7 +43,10 @@ const env = {
 for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
 
 // Asynchronous: the simulator runs in this process and must keep answering.
-const child = spawn(process.execPath, [fileURLToPath(new URL('../dist/index.js', import.meta.url))], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, [fileURLToPath(new URL('../dist/index.js', import.meta.url))], {
+  env,
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 let log = '';
 child.stdout.on('data', (chunk) => (log += chunk));
 const code = await new Promise((resolve) => child.on('close', resolve));

@@ -21,7 +21,12 @@ const apiUrl = await sim.start(port);
 const outputs = { 'api-url': apiUrl, token, 'team-id': team.id, building: building.id, queued: queued.id, ready: ready.id };
 // Outputs first: the line on stdout tells a waiting step that they are written.
 if (process.env.GITHUB_OUTPUT) {
-  appendFileSync(process.env.GITHUB_OUTPUT, Object.entries(outputs).map(([k, v]) => `${k}=${v}\n`).join(''));
+  appendFileSync(
+    process.env.GITHUB_OUTPUT,
+    Object.entries(outputs)
+      .map(([k, v]) => `${k}=${v}\n`)
+      .join(''),
+  );
 }
 console.log(JSON.stringify(outputs));
 process.on('SIGTERM', () => sim.stop().then(() => process.exit(0)));

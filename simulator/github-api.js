@@ -219,7 +219,7 @@ export class GitHubSimulator {
     const placed = new Set();
     while (pending.length > 0) {
       const before = pending.length;
-      for (let i = 0; i < pending.length; ) {
+      for (let i = 0; i < pending.length;) {
         const c = /** @type {{ sha: string, parents: string[], message: string }} */ (pending[i]);
         if (c.parents.every((p) => r.commits.has(p) || placed.has(p))) {
           r.commits.set(c.sha, { ...c, index: r.commits.size });
@@ -483,8 +483,7 @@ export class GitHubSimulator {
     for (const sha of fromBase) if (!fromHead.has(sha)) behindBy++;
     ahead.sort((a, b) => a.index - b.index); // oldest first
     const aheadBy = ahead.length;
-    const status =
-      aheadBy === 0 && behindBy === 0 ? 'identical' : behindBy === 0 ? 'ahead' : aheadBy === 0 ? 'behind' : 'diverged';
+    const status = aheadBy === 0 && behindBy === 0 ? 'identical' : behindBy === 0 ? 'ahead' : aheadBy === 0 ? 'behind' : 'diverged';
 
     const perPage = clampInt(query.per_page, DEFAULT_PER_PAGE, 1, MAX_PER_PAGE);
     const page = clampInt(query.page, 1, 1, Number.MAX_SAFE_INTEGER);

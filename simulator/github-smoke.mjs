@@ -35,7 +35,14 @@ assert.throws(() => gh.addCommits('acme', 'web', [{ sha: 'abc', parents: [] }]),
 assert.throws(() => gh.addCommits('nobody', 'web', []), /no repo/);
 const a = randomSha();
 const b = randomSha();
-assert.throws(() => gh.addCommits('acme', 'web', [{ sha: a, parents: [b] }, { sha: b, parents: [a] }]), /cycle/);
+assert.throws(
+  () =>
+    gh.addCommits('acme', 'web', [
+      { sha: a, parents: [b] },
+      { sha: b, parents: [a] },
+    ]),
+  /cycle/,
+);
 const [o0, o1] = linearHistory(2);
 gh.addCommits('acme', 'open', [o0, o1]);
 
@@ -73,7 +80,10 @@ try {
   assert.deepEqual(shas(r.body), [m1.sha, m2.sha, m3.sha]); // oldest first
   assert.deepEqual(r.body.files, []);
   assert.equal(r.body.url, `${base}/repos/acme/web/compare/${m0.sha}...${m3.sha}`);
-  assert.deepEqual(r.body.commits[0].parents.map((/** @type {{ sha: string }} */ p) => p.sha), [m0.sha]);
+  assert.deepEqual(
+    r.body.commits[0].parents.map((/** @type {{ sha: string }} */ p) => p.sha),
+    [m0.sha],
+  );
   assert.equal(r.headers.get('link'), null);
 
   r = await compare(m3, m1);
@@ -186,7 +196,7 @@ try {
     pages++;
     const link = r.headers.get('link') ?? '';
     const m = /<([^>]+)>; rel="next"/.exec(link);
-    next = m?.[1] ? (/** @type {string} */ (m[1])).slice(base.length) : '';
+    next = m?.[1] ? /** @type {string} */ (m[1]).slice(base.length) : '';
   }
   assert.equal(pages, 5);
   r = await compare(x1, merge);
@@ -210,7 +220,8 @@ try {
   gh.inject(({ path, attempt }) => {
     if (path === p && attempt === 1) return 'reset';
     if (path === p && attempt === 2) return { status: 502, body: 'Bad Gateway' };
-    if (path === '/nope' && attempt === 1) return { status: 403, body: { message: 'API rate limit exceeded' }, headers: { 'X-RateLimit-Remaining': '0' } };
+    if (path === '/nope' && attempt === 1)
+      return { status: 403, body: { message: 'API rate limit exceeded' }, headers: { 'X-RateLimit-Remaining': '0' } };
     return undefined;
   });
   await assert.rejects(fetch(base + p)); // connection reset
@@ -226,7 +237,10 @@ try {
   r = await call('/nope');
   assert.equal(r.status, 404);
   gh.inject(() => ({ delayMs: 300 }));
-  await assert.rejects(fetch(`${base}/repos/acme/open/compare/${o0.sha}...${o1.sha}`, { signal: AbortSignal.timeout(100) }), (e) => /** @type {Error} */ (e).name === 'TimeoutError');
+  await assert.rejects(
+    fetch(`${base}/repos/acme/open/compare/${o0.sha}...${o1.sha}`, { signal: AbortSignal.timeout(100) }),
+    (e) => /** @type {Error} */ (e).name === 'TimeoutError',
+  );
   gh.inject(() => {
     throw new Error('handler bug');
   });
@@ -238,8 +252,17 @@ try {
   assert.equal(r.status, 200);
 
   // --- request log
-  assert.ok(gh.requests.some((q) => q.status === 0), 'reset request is logged with status 0');
-  assert.deepEqual(gh.requests[0], { method: 'GET', path: `/repos/acme/web/compare/${m0.sha}...${m3.sha}`, query: {}, status: 200, authorization: true });
+  assert.ok(
+    gh.requests.some((q) => q.status === 0),
+    'reset request is logged with status 0',
+  );
+  assert.deepEqual(gh.requests[0], {
+    method: 'GET',
+    path: `/repos/acme/web/compare/${m0.sha}...${m3.sha}`,
+    query: {},
+    status: 200,
+    authorization: true,
+  });
   assert.ok(gh.requests.some((q) => !q.authorization && q.status === 401));
   assert.ok(gh.requests.some((q) => q.query.per_page === '1'));
   assert.ok(!JSON.stringify(gh.requests).includes(TOKEN));

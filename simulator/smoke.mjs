@@ -110,12 +110,31 @@ try {
   assert.deepEqual(r.body.team, { id: 'team_acme', name: 'acme', slug: 'acme' });
   assert.equal(r.body.project.id, building.projectId);
   assert.equal(building.readyState, 'CANCELED'); // stored object mutated
-  for (const key of ['build', 'projectSettings', 'regions', 'routes', 'env', 'version', 'plan', 'public', 'bootedAt', 'buildingAt', 'isInConcurrentBuildsQueue', 'isInSystemBuildsQueue', 'creator', 'meta', 'inspectorUrl', 'type']) {
+  for (const key of [
+    'build',
+    'projectSettings',
+    'regions',
+    'routes',
+    'env',
+    'version',
+    'plan',
+    'public',
+    'bootedAt',
+    'buildingAt',
+    'isInConcurrentBuildsQueue',
+    'isInSystemBuildsQueue',
+    'creator',
+    'meta',
+    'inspectorUrl',
+    'type',
+  ]) {
     assert.ok(key in r.body, `cancel body has ${key}`);
   }
   r = await call(`/v12/deployments/${building.id}/cancel?teamId=team_acme`, { method: 'PATCH' });
   assert.equal(r.status, 400);
-  assert.deepEqual(r.body, { error: { code: 'bad_request', message: 'Cannot cancel a deployment that is not building (readyState: CANCELED)' } });
+  assert.deepEqual(r.body, {
+    error: { code: 'bad_request', message: 'Cannot cancel a deployment that is not building (readyState: CANCELED)' },
+  });
   r = await call(`/v12/deployments/${ready.id}/cancel?teamId=team_acme`, { method: 'PATCH' });
   assert.equal(r.status, 400);
   assert.match(r.body.error.message, /readyState: READY\)/);
@@ -157,29 +176,50 @@ try {
     [initializing, errored, queued, ready, building].map((d) => d.id),
   );
   r = await call(`/v6/deployments?teamId=team_acme&state=${encodeURIComponent('INITIALIZING,READY')}`);
-  assert.deepEqual(r.body.deployments.map((d) => d.uid), [initializing.id, ready.id]);
+  assert.deepEqual(
+    r.body.deployments.map((d) => d.uid),
+    [initializing.id, ready.id],
+  );
   assert.equal(r.body.pagination.next, null);
   r = await call(`/v6/deployments?teamId=team_acme&projectId=docs`);
-  assert.deepEqual(r.body.deployments.map((d) => d.uid), [errored.id]);
+  assert.deepEqual(
+    r.body.deployments.map((d) => d.uid),
+    [errored.id],
+  );
   r = await call(`/v6/deployments?teamId=team_acme&projectId=${ready.projectId}&target=production`);
-  assert.deepEqual(r.body.deployments.map((d) => d.uid), [ready.id]);
+  assert.deepEqual(
+    r.body.deployments.map((d) => d.uid),
+    [ready.id],
+  );
   r = await call(`/v6/deployments?teamId=team_acme&meta-githubCommitSha=${sha}`);
-  assert.deepEqual(r.body.deployments.map((d) => d.uid), [building.id]);
+  assert.deepEqual(
+    r.body.deployments.map((d) => d.uid),
+    [building.id],
+  );
   r = await call(`/v6/deployments?teamId=team_acme&limit=101`);
   assert.equal(r.status, 400);
   assert.equal(r.body.error.code, 'bad_request');
   r = await call(`/v6/deployments`);
-  assert.deepEqual(r.body.deployments.map((d) => d.uid), [personal.id]);
+  assert.deepEqual(
+    r.body.deployments.map((d) => d.uid),
+    [personal.id],
+  );
 
   // --- fault injection
   sim.inject(({ method, path, attempt }) => {
     if (path.endsWith('/cancel') && method === 'PATCH' && attempt === 1) return 'reset';
-    if (path.endsWith('/cancel') && attempt === 2) return { status: 500, body: { error: { code: 'internal_server_error', message: 'boom' } } };
+    if (path.endsWith('/cancel') && attempt === 2)
+      return { status: 500, body: { error: { code: 'internal_server_error', message: 'boom' } } };
     if (path === '/v6/deployments') return { status: 502, body: '<html>Bad Gateway</html>', headers: { 'Content-Type': 'text/html' } };
     if (path.startsWith('/v13/')) return { delayMs: 300 };
     return undefined;
   });
-  await assert.rejects(fetch(`${base}/v12/deployments/${initializing.id}/cancel?teamId=team_acme`, { method: 'PATCH', headers: { Authorization: `Bearer ${TOKEN}` } }));
+  await assert.rejects(
+    fetch(`${base}/v12/deployments/${initializing.id}/cancel?teamId=team_acme`, {
+      method: 'PATCH',
+      headers: { Authorization: `Bearer ${TOKEN}` },
+    }),
+  );
   r = await call(`/v12/deployments/${initializing.id}/cancel?teamId=team_acme`, { method: 'PATCH' });
   assert.equal(r.status, 500);
   assert.equal(r.body.error.message, 'boom');
@@ -212,7 +252,13 @@ try {
   const resetEntry = sim.requests.find((q) => q.method === 'PATCH' && q.status === 0);
   assert.ok(resetEntry, 'reset request is logged with status 0');
   assert.ok(sim.requests.some((q) => !q.authorization && q.status === 403));
-  assert.deepEqual(sim.requests[0], { method: 'GET', path: `/v13/deployments/${building.id}`, query: { teamId: 'team_acme' }, status: 403, authorization: false });
+  assert.deepEqual(sim.requests[0], {
+    method: 'GET',
+    path: `/v13/deployments/${building.id}`,
+    query: { teamId: 'team_acme' },
+    status: 403,
+    authorization: false,
+  });
   assert.ok(!JSON.stringify(sim.requests).includes(TOKEN));
 } finally {
   // stop() must not wait for a pending delay

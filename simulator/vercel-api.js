@@ -62,9 +62,28 @@ const LOWER_ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
 // Fixture keys that describe another deployment's life (errors, deletion, aliasing, git repo) and
 // would be wrong on a simulated deployment: not used as defaults for the cancel response.
 const FIXTURE_KEYS_NOT_DEFAULTS = new Set([
-  'gitSource', 'gitRepo', 'team', 'project', 'oidcTokenClaims', 'alias', 'aliasFinal', 'automaticAliases',
-  'userAliases', 'aliasAssignedAt', 'aliasError', 'aliasWarning', 'errorCode', 'errorLink', 'errorMessage',
-  'errorStep', 'buildErrorAt', 'deletedAt', 'undeletedAt', 'ready', 'lambdas', 'buildArtifactUrls',
+  'gitSource',
+  'gitRepo',
+  'team',
+  'project',
+  'oidcTokenClaims',
+  'alias',
+  'aliasFinal',
+  'automaticAliases',
+  'userAliases',
+  'aliasAssignedAt',
+  'aliasError',
+  'aliasWarning',
+  'errorCode',
+  'errorLink',
+  'errorMessage',
+  'errorStep',
+  'buildErrorAt',
+  'deletedAt',
+  'undeletedAt',
+  'ready',
+  'lambdas',
+  'buildArtifactUrls',
 ]);
 
 /** @type {Record<string, any> | undefined} */
@@ -383,9 +402,15 @@ export class VercelSimulator {
 
       if (overLimit && this.rateLimit.enforce) {
         const resetMs = this.#rateLimitResetAt;
-        throw new HttpError(429, 'rate_limited', 'Rate limit exceeded', {
-          limit: { remaining: 0, reset: Math.ceil(resetMs / 1000), resetMs, total: this.rateLimit.limit },
-        }, { 'Retry-After': String(Math.max(1, Math.ceil((resetMs - Date.now()) / 1000))) });
+        throw new HttpError(
+          429,
+          'rate_limited',
+          'Rate limit exceeded',
+          {
+            limit: { remaining: 0, reset: Math.ceil(resetMs / 1000), resetMs, total: this.rateLimit.limit },
+          },
+          { 'Retry-After': String(Math.max(1, Math.ceil((resetMs - Date.now()) / 1000))) },
+        );
       }
       const { status, body } = this.#route(method, path, query, token);
       await this.#sleep(this.latencyMs);
@@ -561,7 +586,14 @@ export class VercelSimulator {
     const to = numberParam('to');
     const since = numberParam('since');
     const from = numberParam('from');
-    const states = query.state ? new Set(query.state.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean)) : null;
+    const states = query.state
+      ? new Set(
+          query.state
+            .split(',')
+            .map((s) => s.trim().toUpperCase())
+            .filter(Boolean),
+        )
+      : null;
     const users = query.users ? new Set(query.users.split(',').map((s) => s.trim())) : null;
     const metaFilters = Object.entries(query)
       .filter(([k]) => k.startsWith('meta-') && k.length > 5)
@@ -620,9 +652,7 @@ export class VercelSimulator {
    * @param {Deployment} d
    */
   #fullDeployment(d) {
-    const defaults = Object.fromEntries(
-      Object.entries(clone(cancelFixture())).filter(([k]) => !FIXTURE_KEYS_NOT_DEFAULTS.has(k)),
-    );
+    const defaults = Object.fromEntries(Object.entries(clone(cancelFixture())).filter(([k]) => !FIXTURE_KEYS_NOT_DEFAULTS.has(k)));
     const ownerSlug = this.#ownerSlug(d.ownerId);
     const team = this.#findTeam(d.ownerId);
     const environment = d.target ?? 'preview';
@@ -684,7 +714,11 @@ export class VercelSimulator {
     if (team) return team.slug;
     const user = [...this.#usersByToken.values()].find((u) => u.id === ownerId);
     const raw = user?.username ?? ownerId;
-    return String(raw).toLowerCase().replace(/[^a-z0-9-]/g, '') || 'personal';
+    return (
+      String(raw)
+        .toLowerCase()
+        .replace(/[^a-z0-9-]/g, '') || 'personal'
+    );
   }
 
   /**

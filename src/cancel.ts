@@ -40,7 +40,10 @@ export interface CancelRun {
 /** Requests in flight at once: 50 deployments take 5 rounds. */
 export const DEFAULT_CONCURRENCY = 10;
 
-function resultOf(d: Deployment | undefined, fields: Partial<DeploymentResult> & Pick<DeploymentResult, 'outcome' | 'reason'>): DeploymentResult {
+function resultOf(
+  d: Deployment | undefined,
+  fields: Partial<DeploymentResult> & Pick<DeploymentResult, 'outcome' | 'reason'>,
+): DeploymentResult {
   return {
     id: d?.id ?? null,
     url: d?.url ?? null,
@@ -72,7 +75,11 @@ async function cancelOne(client: VercelClient, target: CancelTarget, dryRun: boo
   const url = ref.kind === 'host' ? ref.host : null;
   const failed = (error: unknown, known?: Deployment): DeploymentResult => {
     if (error instanceof VercelError && error.tokenRejected) throw error;
-    return { ...resultOf(known, { outcome: 'failed', reason: failureReason(error, what) }), id: known?.id ?? (ref.kind === 'id' ? ref.id : null), url: known?.url ?? url };
+    return {
+      ...resultOf(known, { outcome: 'failed', reason: failureReason(error, what) }),
+      id: known?.id ?? (ref.kind === 'id' ? ref.id : null),
+      url: known?.url ?? url,
+    };
   };
   const finished = (d: Deployment, before = d.readyState): DeploymentResult =>
     resultOf(d, { stateBefore: before, outcome: 'already-finished', reason: `already finished (${d.readyState}): nothing to cancel` });

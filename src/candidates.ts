@@ -67,7 +67,10 @@ export async function toCandidates(
       try {
         const fresh = await client.getDeployment(entry.deployment.id, { withGitRepoInfo: true });
         const git = mergeGitInfo(entry.candidate.git, gitInfoFromSource(fresh.gitSource));
-        return { deployment: { ...entry.deployment, readyState: fresh.readyState }, candidate: { ...entry.candidate, readyState: fresh.readyState, git } };
+        return {
+          deployment: { ...entry.deployment, readyState: fresh.readyState },
+          candidate: { ...entry.candidate, readyState: fresh.readyState, git },
+        };
       } catch (error) {
         if (error instanceof VercelError && error.tokenRejected) fatal ??= error;
         const unreadable = error instanceof Error ? error.message : String(error);

@@ -34,7 +34,8 @@ export function logLine(r: DeploymentResult): string {
   const name = r.id ?? r.url ?? '(unknown)';
   const where = r.url && r.id ? ` (${r.url})` : '';
   const before = stateBefore(r);
-  const states = before && r.readyState && before !== r.readyState ? `: ${before} -> ${r.readyState}` : r.readyState ? `: ${r.readyState}` : '';
+  const states =
+    before && r.readyState && before !== r.readyState ? `: ${before} -> ${r.readyState}` : r.readyState ? `: ${r.readyState}` : '';
   return `${ICON[r.outcome]} ${name}${where} ${r.outcome}${states}. ${r.reason}`;
 }
 
@@ -68,7 +69,15 @@ export function summaryMarkdown(title: string, lines: string[], results: Deploym
     for (const r of results) {
       const url = r.url ? link(r.url, `https://${r.url}`) : '—';
       const inspect = r.inspectorUrl ? link('Inspect', r.inspectorUrl) : '—';
-      const row = [r.id ? `\`${r.id.replace(/`/g, '')}\`` : '—', url, cell(stateBefore(r) ?? '—'), cell(r.readyState ?? '—'), `${ICON[r.outcome]} ${r.outcome}`, cell(r.reason), inspect];
+      const row = [
+        r.id ? `\`${r.id.replace(/`/g, '')}\`` : '—',
+        url,
+        cell(stateBefore(r) ?? '—'),
+        cell(r.readyState ?? '—'),
+        `${ICON[r.outcome]} ${r.outcome}`,
+        cell(r.reason),
+        inspect,
+      ];
       out.push(`| ${row.join(' | ')} |`);
     }
     out.push('');

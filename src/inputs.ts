@@ -78,7 +78,8 @@ function parseDeploymentRef(value: string): DeploymentRef | string {
   const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value);
   if (!hasScheme && !value.includes('/')) {
     const host = value.toLowerCase();
-    if (host === 'vercel.com' || host === 'www.vercel.com') return `has ${show(value)}, which is Vercel's site, not a deployment. ${idHelp}`;
+    if (host === 'vercel.com' || host === 'www.vercel.com')
+      return `has ${show(value)}, which is Vercel's site, not a deployment. ${idHelp}`;
     return HOSTNAME.test(host) ? { kind: 'host', host } : `has ${show(value)}, which is neither a deployment id nor a hostname. ${idHelp}`;
   }
   let url: URL;
@@ -184,10 +185,7 @@ const schema = z
       /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/,
       (s) => `must be a team slug (letters, digits, '-', '_' and '.'), not ${show(s)}. It is the team's name in vercel.com/<slug> URLs.`,
     ),
-    'project-id': pattern(
-      /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/,
-      (s) => `must be a project id (prj_…) or project name, not ${show(s)}.`,
-    ),
+    'project-id': pattern(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, (s) => `must be a project id (prj_…) or project name, not ${show(s)}.`),
     sha: pattern(/^(?:[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/, (s) => `must be a full commit SHA (40 hex digits), not ${show(s)}.`).transform(
       (s) => s?.toLowerCase(),
     ),
@@ -225,7 +223,8 @@ const schema = z
       let problem: string | undefined;
       if (url.username || url.password) problem = 'must not contain credentials; the token input carries them.';
       else if (/[?#]/.test(value)) problem = 'must not have a query string or fragment.';
-      else if (url.protocol === 'http:' && !loopback) problem = `must use https (http is allowed only for localhost, 127.0.0.0/8 and ::1), not ${show(value)}.`;
+      else if (url.protocol === 'http:' && !loopback)
+        problem = `must use https (http is allowed only for localhost, 127.0.0.0/8 and ::1), not ${show(value)}.`;
       else if (url.protocol !== 'https:' && url.protocol !== 'http:') problem = `must be an https URL, not ${show(value)}.`;
       if (problem) {
         ctx.addIssue({ code: 'custom', message: problem });

@@ -20,7 +20,11 @@ export interface ModeResult {
 
 /** By id: cancel the deployments the user named, in that order; the first one is the primary. */
 export async function cancelById(inputs: Inputs, client: VercelClient): Promise<ModeResult> {
-  const { results, fatal } = await cancelDeployments(client, inputs.deployments.map((ref) => ({ ref })), { dryRun: inputs.dryRun });
+  const { results, fatal } = await cancelDeployments(
+    client,
+    inputs.deployments.map((ref) => ({ ref })),
+    { dryRun: inputs.dryRun },
+  );
   return { lines: [countsLine(results)], results, primary: results[0], fatal };
 }
 
@@ -40,7 +44,9 @@ export async function cancelSuperseded(inputs: Inputs, client: VercelClient, con
   if ('nothing' in current) return { lines: [`Nothing to do: ${current.nothing}.`], results: [] };
 
   const trigger = current.closedPullRequest ? `closed pull request #${current.pullRequest?.number}` : context.trigger;
-  const lines = [`Current commit ${current.sha.slice(0, 7)} on branch ${current.branch} of ${current.repository.owner}/${current.repository.name} (${trigger}).`];
+  const lines = [
+    `Current commit ${current.sha.slice(0, 7)} on branch ${current.branch} of ${current.repository.owner}/${current.repository.name} (${trigger}).`,
+  ];
   const options = { target: inputs.target, projectScoped: Boolean(inputs.projectId) };
 
   // Load octokit while the deployments are listed; a failed load surfaces where it is awaited.
@@ -48,7 +54,9 @@ export async function cancelSuperseded(inputs: Inputs, client: VercelClient, con
   if (inputs.githubToken && onGitHub) preloadOctokit().catch(() => undefined);
   const listing = await listInProgress(client, inputs.projectId);
   if (listing.truncated) {
-    context.warn(`Listed ${listing.deployments.length} in-progress deployments and stopped (${MAX_PAGES} pages at most): older in-progress deployments were not considered.`);
+    context.warn(
+      `Listed ${listing.deployments.length} in-progress deployments and stopped (${MAX_PAGES} pages at most): older in-progress deployments were not considered.`,
+    );
   }
   const entries = await toCandidates(client, listing.deployments, current, options, DEFAULT_CONCURRENCY);
   const candidates = entries.map((e) => e.candidate);

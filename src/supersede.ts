@@ -71,7 +71,9 @@ function settle(c: Candidate, current: CurrentCommit, options: SelectionOptions)
 
   const repo = repositoryMismatch(c.git.repo, current.repository);
   if (repo === 'unknown' && !options.projectScoped) {
-    return skip('its git metadata names no repository (a CLI deployment?): pass project-id to include the project\'s deployments that lack it');
+    return skip(
+      "its git metadata names no repository (a CLI deployment?): pass project-id to include the project's deployments that lack it",
+    );
   }
   if (repo !== undefined && repo !== 'unknown') return skip(repo);
 
@@ -143,7 +145,11 @@ export function decide(
       case 'older':
         return { candidate, cancel: true, reason: `superseded: ${short(sha)} is an ancestor of ${short(current.sha)}` };
       case 'newer':
-        return { candidate, cancel: false, reason: `${short(sha)} is newer than the current commit ${short(current.sha)}: left to its own run` };
+        return {
+          candidate,
+          cancel: false,
+          reason: `${short(sha)} is newer than the current commit ${short(current.sha)}: left to its own run`,
+        };
       case 'same':
         return { candidate, cancel: false, reason: `the current commit's own deployment (${short(current.sha)})` };
       case 'unknown':
@@ -155,8 +161,16 @@ export function decide(
           };
         }
         return candidate.createdAt < ownCreatedAt
-          ? { candidate, cancel: true, reason: `created before the current commit's deployment (ancestry of ${short(sha)} unknown: ${answer.why})` }
-          : { candidate, cancel: false, reason: `ancestry of ${short(sha)} unknown (${answer.why}), and created after the current commit's deployment` };
+          ? {
+              candidate,
+              cancel: true,
+              reason: `created before the current commit's deployment (ancestry of ${short(sha)} unknown: ${answer.why})`,
+            }
+          : {
+              candidate,
+              cancel: false,
+              reason: `ancestry of ${short(sha)} unknown (${answer.why}), and created after the current commit's deployment`,
+            };
     }
   });
 }

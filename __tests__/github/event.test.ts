@@ -42,7 +42,9 @@ describe('currentCommit', () => {
     expect(currentCommit(env('push', { repository }, { GITHUB_SHA: HEAD, GITHUB_REF: 'refs/tags/v1' }), {})).toEqual({
       nothing: 'refs/tags/v1 is a tag, not a branch: no branch deployments to supersede',
     });
-    expect(currentCommit(env('push', { deleted: true, repository }, { GITHUB_SHA: '0'.repeat(40), GITHUB_REF: 'refs/heads/old' }), {})).toEqual({
+    expect(
+      currentCommit(env('push', { deleted: true, repository }, { GITHUB_SHA: '0'.repeat(40), GITHUB_REF: 'refs/heads/old' }), {}),
+    ).toEqual({
       nothing: 'the push deleted refs/heads/old: no build to supersede',
     });
   });
@@ -60,7 +62,9 @@ describe('currentCommit', () => {
 
   it('a closed pull request, and one from a fork', () => {
     expect(currentCommit(env('pull_request', pr('closed'), { GITHUB_SHA: MERGE }), {})).toMatchObject({ closedPullRequest: true });
-    expect(currentCommit(env('pull_request', pr('opened', 99), { GITHUB_SHA: MERGE }), {})).toMatchObject({ pullRequest: { number: 5, fromFork: true } });
+    expect(currentCommit(env('pull_request', pr('opened', 99), { GITHUB_SHA: MERGE }), {})).toMatchObject({
+      pullRequest: { number: 5, fromFork: true },
+    });
   });
 
   it('other events: GITHUB_SHA and GITHUB_REF; the inputs override the event', () => {
@@ -81,7 +85,11 @@ describe('currentCommit', () => {
     expect(() => currentCommit(env('schedule', { repository }, { GITHUB_SHA: HEAD, GITHUB_REF: 'refs/pull/1/merge' }), {})).toThrow(
       new EventError('The schedule event (ref "refs/pull/1/merge") names no branch: set the branch input.'),
     );
-    expect(() => currentCommit(env('schedule', { repository }, { GITHUB_REF: 'refs/heads/main' }), {})).toThrow(/names no commit: set the sha input/);
-    expect(() => currentCommit({ GITHUB_EVENT_PATH: join(dir, 'missing.json'), GITHUB_REPOSITORY: 'a/b' }, {})).toThrow(/Cannot read the event payload/);
+    expect(() => currentCommit(env('schedule', { repository }, { GITHUB_REF: 'refs/heads/main' }), {})).toThrow(
+      /names no commit: set the sha input/,
+    );
+    expect(() => currentCommit({ GITHUB_EVENT_PATH: join(dir, 'missing.json'), GITHUB_REPOSITORY: 'a/b' }, {})).toThrow(
+      /Cannot read the event payload/,
+    );
   });
 });

@@ -84,20 +84,35 @@ describe('VercelClient', () => {
 
   it('names the endpoint and status for a body that is not JSON', async () => {
     sim.inject(() => ({ status: 502, body: '<html><body>Bad gateway</body></html>' }));
-    expect((await errorOf(client().getDeployment('dpl_a'))).message).toBe('GET /v13/deployments/dpl_a returned HTTP 502 (a body that is not JSON)');
+    expect((await errorOf(client().getDeployment('dpl_a'))).message).toBe(
+      'GET /v13/deployments/dpl_a returned HTTP 502 (a body that is not JSON)',
+    );
     sim.inject(() => ({ status: 200, body: '{"id":"dpl_a",' }));
-    expect((await errorOf(client().getDeployment('dpl_a'))).message).toBe('GET /v13/deployments/dpl_a returned HTTP 200 with a body that is not JSON');
+    expect((await errorOf(client().getDeployment('dpl_a'))).message).toBe(
+      'GET /v13/deployments/dpl_a returned HTTP 200 with a body that is not JSON',
+    );
   });
 
   it('names the missing field, and tolerates unknown fields and states', async () => {
     sim.inject(() => ({ status: 200, body: { id: 'dpl_a' } }));
-    expect((await errorOf(client().getDeployment('dpl_a'))).message).toMatch(/^GET \/v13\/deployments\/dpl_a returned a response the action cannot use: field `readyState`/);
+    expect((await errorOf(client().getDeployment('dpl_a'))).message).toMatch(
+      /^GET \/v13\/deployments\/dpl_a returned a response the action cannot use: field `readyState`/,
+    );
     sim.inject(() => ({ status: 200, body: { id: 'dpl_a', readyState: 'HIBERNATING', brandNew: { x: 1 }, url: 42, canceledAt: 'soon' } }));
-    expect(await client().getDeployment('dpl_a')).toMatchObject({ id: 'dpl_a', readyState: 'HIBERNATING', url: undefined, canceledAt: undefined });
+    expect(await client().getDeployment('dpl_a')).toMatchObject({
+      id: 'dpl_a',
+      readyState: 'HIBERNATING',
+      url: undefined,
+      canceledAt: undefined,
+    });
   });
 
   it('reports network failures and timeouts without throwing anything else', async () => {
-    const refused = await errorOf(new VercelClient({ apiUrl: `http://127.0.0.1:${await closedPort()}`, token: TOKEN, scope: {}, policy: { retries: 0 } }).getDeployment('dpl_a'));
+    const refused = await errorOf(
+      new VercelClient({ apiUrl: `http://127.0.0.1:${await closedPort()}`, token: TOKEN, scope: {}, policy: { retries: 0 } }).getDeployment(
+        'dpl_a',
+      ),
+    );
     expect(refused.message).toBe('GET /v13/deployments/dpl_a failed: network error ECONNREFUSED');
     expect(refused.status).toBeUndefined();
 

@@ -33,7 +33,13 @@ describe('gitInfoFromMeta', () => {
   });
 
   it('falls back to the commit repository keys when the linked ones are absent', () => {
-    const info = gitInfoFromMeta({ githubCommitSha: SHA, githubCommitRef: 'main', githubCommitRepoId: '7', githubCommitOrg: 'o', githubCommitRepo: 'r' });
+    const info = gitInfoFromMeta({
+      githubCommitSha: SHA,
+      githubCommitRef: 'main',
+      githubCommitRepoId: '7',
+      githubCommitOrg: 'o',
+      githubCommitRepo: 'r',
+    });
     expect(info.repo).toEqual({ provider: 'github', id: '7', owner: 'o', name: 'r' });
   });
 
@@ -70,7 +76,9 @@ describe('gitInfoFromMeta', () => {
   });
 
   it('reads the GitLab keys, with the project id', () => {
-    expect(gitInfoFromMeta({ gitlabCommitSha: SHA, gitlabCommitRef: 'main', gitlabProjectId: '4242', gitlabProjectNamespace: 'acme' })).toStrictEqual({
+    expect(
+      gitInfoFromMeta({ gitlabCommitSha: SHA, gitlabCommitRef: 'main', gitlabProjectId: '4242', gitlabProjectNamespace: 'acme' }),
+    ).toStrictEqual({
       sha: SHA,
       branch: 'main',
       repo: { provider: 'gitlab', id: '4242' },
@@ -128,7 +136,9 @@ describe('gitInfoFromMeta', () => {
 
   // Empty strings are ignored: an empty githubRepoId must not hide a non-empty githubOrg.
   it('an empty githubRepoId does not hide githubOrg/githubRepo', () => {
-    expect(gitInfoFromMeta({ githubRepoId: '', githubOrg: 'acme', githubRepo: 'web', gitCommitSha: SHA, gitCommitRef: 'main' }).repo).toEqual({
+    expect(
+      gitInfoFromMeta({ githubRepoId: '', githubOrg: 'acme', githubRepo: 'web', gitCommitSha: SHA, gitCommitRef: 'main' }).repo,
+    ).toEqual({
       provider: 'github',
       owner: 'acme',
       name: 'web',
@@ -147,7 +157,9 @@ describe('gitInfoFromSource', () => {
   });
 
   it('reads a GitHub source, the numeric repoId as a string', () => {
-    expect(gitInfoFromSource({ type: 'github', ref: 'main', sha: SHA_UPPER, repoId: 123456, org: 'acme', repo: 'web', prId: 42 })).toStrictEqual({
+    expect(
+      gitInfoFromSource({ type: 'github', ref: 'main', sha: SHA_UPPER, repoId: 123456, org: 'acme', repo: 'web', prId: 42 }),
+    ).toStrictEqual({
       sha: SHA,
       branch: 'main',
       repo: { provider: 'github', id: '123456', owner: 'acme', name: 'web' },
@@ -170,7 +182,15 @@ describe('gitInfoFromSource', () => {
   });
 
   it('reads a Bitbucket source, with its repoUuid', () => {
-    const info = gitInfoFromSource({ type: 'bitbucket', ref: 'dev', sha: SHA, repoUuid: '{abc}', workspaceUuid: '{ws}', owner: 'acme', slug: 'web' });
+    const info = gitInfoFromSource({
+      type: 'bitbucket',
+      ref: 'dev',
+      sha: SHA,
+      repoUuid: '{abc}',
+      workspaceUuid: '{ws}',
+      owner: 'acme',
+      slug: 'web',
+    });
     expect(info.sha).toBe(SHA);
     expect(info.branch).toBe('dev');
     expect(info.repo).toEqual({ provider: 'bitbucket', id: '{abc}' });

@@ -32,7 +32,12 @@ export async function compareCommits(options: {
   const answers = new Map<string, Ancestry>();
   if (shas.length === 0) return answers;
   const provider = repository.provider ?? 'github';
-  const cannot = provider !== 'github' ? `ancestry is checked through GitHub, and this is a ${provider} repository` : !token ? 'no github-token to compare commits with' : undefined;
+  const cannot =
+    provider !== 'github'
+      ? `ancestry is checked through GitHub, and this is a ${provider} repository`
+      : !token
+        ? 'no github-token to compare commits with'
+        : undefined;
   if (cannot) {
     for (const sha of shas) answers.set(sha, { relation: 'unknown', why: cannot });
     return answers;

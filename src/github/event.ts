@@ -70,7 +70,8 @@ export function currentCommit(env: NodeJS.ProcessEnv, overrides: { sha?: string;
   } else {
     const ref = env.GITHUB_REF ?? '';
     if (eventName === 'push' && payload.deleted) return { nothing: `the push deleted ${ref || 'a branch'}: no build to supersede` };
-    if (!overrides.branch && ref.startsWith('refs/tags/')) return { nothing: `${ref} is a tag, not a branch: no branch deployments to supersede` };
+    if (!overrides.branch && ref.startsWith('refs/tags/'))
+      return { nothing: `${ref} is a tag, not a branch: no branch deployments to supersede` };
     sha = env.GITHUB_SHA;
     branch = ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined;
   }
@@ -78,7 +79,9 @@ export function currentCommit(env: NodeJS.ProcessEnv, overrides: { sha?: string;
   sha = overrides.sha ?? sha?.toLowerCase();
   branch = overrides.branch ?? branch;
   if (!sha || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha)) {
-    throw new EventError(`The ${eventName || 'current'} event names no commit: set the sha input to the commit whose superseded deployments should be canceled.`);
+    throw new EventError(
+      `The ${eventName || 'current'} event names no commit: set the sha input to the commit whose superseded deployments should be canceled.`,
+    );
   }
   if (!branch) {
     throw new EventError(

@@ -126,7 +126,9 @@ export class RateGate {
       if (!this.said) {
         this.said = true;
         const of = this.limit ? ` of ${this.limit}` : '';
-        policy.notice(`${this.service}'s rate limit is nearly used up (${this.remaining}${of} requests left until ${new Date(this.resetAt).toISOString()}): slowing down.`);
+        policy.notice(
+          `${this.service}'s rate limit is nearly used up (${this.remaining}${of} requests left until ${new Date(this.resetAt).toISOString()}): slowing down.`,
+        );
       }
       // Spread what is left over the rest of the window, one start per slot; with nothing left, wait for the reset.
       if (this.remaining > 0 && now >= this.nextStart) {
@@ -195,7 +197,12 @@ export function policyFetch(policy: RetryPolicy, gate?: RateGate): typeof fetch 
     const url = new URL(input instanceof Request ? input.url : String(input));
     const headers = Object.fromEntries(new Headers(init.headers).entries());
     const body = typeof init.body === 'string' ? init.body : undefined;
-    const result = await requestWithRetry(url, { method: init.method ?? 'GET', headers, body, signal: init.signal ?? undefined }, policy, gate);
+    const result = await requestWithRetry(
+      url,
+      { method: init.method ?? 'GET', headers, body, signal: init.signal ?? undefined },
+      policy,
+      gate,
+    );
     const noBody = [101, 204, 205, 304].includes(result.status);
     const responseHeaders = Object.entries(result.headers).filter((entry): entry is [string, string] => entry[1] !== undefined);
     return new Response(noBody ? null : result.text, { status: result.status, headers: responseHeaders });

@@ -46,13 +46,18 @@ export async function send(url: URL, exchange: Exchange): Promise<RawResponse> {
     const req = request(url, { method: exchange.method, headers: exchange.headers, agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: flatten(res.headers), text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: flatten(res.headers), text: Buffer.concat(chunks).toString('utf8') }),
+      );
       res.on('error', reject);
       res.on('aborted', () => reject(Object.assign(new Error('the response was cut off'), { code: 'ECONNRESET' })));
     });
     const fail = (error: Error) => req.destroy(error);
     // The timeout covers the whole exchange, body included.
-    const timer = setTimeout(() => fail(Object.assign(new Error(`no response within ${exchange.timeoutMs} ms`), { name: 'TimeoutError' })), exchange.timeoutMs);
+    const timer = setTimeout(
+      () => fail(Object.assign(new Error(`no response within ${exchange.timeoutMs} ms`), { name: 'TimeoutError' })),
+      exchange.timeoutMs,
+    );
     const onAbort = () => fail(Object.assign(new Error('aborted'), { name: 'AbortError' }));
     exchange.signal?.addEventListener('abort', onAbort, { once: true });
     req.on('error', reject);

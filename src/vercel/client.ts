@@ -1,12 +1,6 @@
 import type { z } from 'zod';
 import { DEFAULT_POLICY, RateGate, requestWithRetry, TransportError, type HttpResult, type RetryPolicy } from '../http/request.js';
-import {
-  DeploymentListSchema,
-  DeploymentSchema,
-  ErrorBodySchema,
-  type Deployment,
-  type ListedDeployment,
-} from './schemas.js';
+import { DeploymentListSchema, DeploymentSchema, ErrorBodySchema, type Deployment, type ListedDeployment } from './schemas.js';
 
 /** Team scope, sent as a query parameter on every request. */
 export type Scope = { teamId: string } | { slug: string } | Record<string, never>;
@@ -76,12 +70,7 @@ export class VercelClient {
     return { deployments: page.deployments, next: page.pagination.next ?? null };
   }
 
-  private async request<S extends z.ZodType>(
-    method: string,
-    path: string,
-    query: Record<string, string>,
-    schema: S,
-  ): Promise<z.infer<S>> {
+  private async request<S extends z.ZodType>(method: string, path: string, query: Record<string, string>, schema: S): Promise<z.infer<S>> {
     const endpoint = `${method} ${path}`;
     const url = new URL(this.options.apiUrl + path);
     for (const [key, value] of Object.entries({ ...this.options.scope, ...query })) url.searchParams.set(key, value);

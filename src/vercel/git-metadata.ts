@@ -54,7 +54,12 @@ export function gitInfoFromSource(source: Deployment['gitSource']): GitInfo {
 
 /** `meta` first; `gitSource` fills what it lacks. */
 export function mergeGitInfo(meta: GitInfo, source: GitInfo): GitInfo {
-  return strip({ sha: meta.sha ?? source.sha, branch: meta.branch ?? source.branch, repo: meta.repo ?? source.repo, prId: meta.prId ?? source.prId });
+  return strip({
+    sha: meta.sha ?? source.sha,
+    branch: meta.branch ?? source.branch,
+    repo: meta.repo ?? source.repo,
+    prId: meta.prId ?? source.prId,
+  });
 }
 
 function strip<T extends object>(value: T): T {
