@@ -5,10 +5,9 @@
 import pkg from '../package.json' with { type: 'json' };
 import { logLine, outputsOf } from './format.js';
 import { currentCommit, EventError, type CurrentCommit, type NothingToDo, type Repository } from './github/event.js';
-import type { RetryPolicy } from './http/request.js';
-import { InputError, parseInputs, type Inputs, type RawInputs } from './inputs.js';
-import { cancelById, cancelSuperseded, type ModeResult } from './modes.js';
-import { VercelClient, VercelError } from './vercel/client.js';
+import { INPUT_NAMES, InputError, parseInputs, type Inputs, type RawInputs } from './inputs.js';
+import { cancelById, cancelSuperseded, failureMessage, failureOf, retryPolicy, type ModeResult } from './modes.js';
+import { VercelClient } from './vercel/client.js';
 
 const NAME = 'vercel-cancel';
 
@@ -56,27 +55,16 @@ const stderr: Out = (text) => void process.stderr.write(text.endsWith('\n') ? te
 
 // ------------------------------------------------------------------------------------------ flags
 
-/** Flags that take a value; the action input each one sets, where there is one. */
+/** Flags with an optional true/false value: `--dry-run`, `--dry-run false`, `--dry-run=false`. */
+const BOOLEAN_FLAGS = new Set(['dry-run', 'fail-on-error']);
+/** Flags that take a value: the inputs' flags but the booleans, and the command line's own. */
 const VALUE_FLAGS = new Set([
+  ...INPUT_NAMES.filter((name) => name !== 'deployment-id' && !BOOLEAN_FLAGS.has(name)),
   'id',
-  'token',
-  'team-id',
-  'team-slug',
-  'project-id',
-  'sha',
-  'branch',
-  'target',
-  'github-token',
-  'api-url',
-  'retries',
-  'request-timeout',
-  'time-budget',
   'repo',
   'repo-id',
   'provider',
 ]);
-/** Flags with an optional true/false value: `--dry-run`, `--dry-run false`, `--dry-run=false`. */
-const BOOLEAN_FLAGS = new Set(['dry-run', 'fail-on-error']);
 /** Flags without a value. */
 const SWITCHES = new Set(['superseded', 'json', 'help', 'version']);
 const BOOLEAN_WORDS = /^(?:true|True|TRUE|false|False|FALSE)$/;
@@ -265,22 +253,8 @@ function detectCi(env: Env): CiInfo | undefined {
 
 // -------------------------------------------------------------------------------------- inputs
 
-/** Flags that set an action input of the same name. */
-const INPUT_FLAGS = [
-  'team-id',
-  'team-slug',
-  'project-id',
-  'sha',
-  'branch',
-  'target',
-  'github-token',
-  'dry-run',
-  'api-url',
-  'retries',
-  'request-timeout',
-  'time-budget',
-  'fail-on-error',
-] as const;
+/** Flags that set the action input of the same name (token and deployment-id have flags of their own). */
+const INPUT_FLAGS = INPUT_NAMES.filter((name) => name !== 'token' && name !== 'deployment-id');
 
 type InputName = keyof RawInputs;
 
@@ -419,17 +393,6 @@ function currentOf(command: Command, inputs: Inputs, env: Env): CurrentCommit | 
 
 // ----------------------------------------------------------------------------------------- run
 
-/** The one line a failed run ends with; the action's, with the command line's names. */
-function failureMessage(error: unknown): string {
-  if (error instanceof VercelError && error.tokenRejected) {
-    return (
-      `Vercel rejected the token (HTTP ${error.status}${error.vercelMessage ? `: ${error.vercelMessage}` : ''}): it is invalid, expired or revoked. ` +
-      'Create a token at https://vercel.com/account/tokens and pass it as VERCEL_TOKEN or --token.'
-    );
-  }
-  return error instanceof Error ? error.message : String(error);
-}
-
 function printReport(outcome: ModeResult, json: boolean): void {
   const outputs = outputsOf(outcome.results, outcome.primary);
   if (json) {
@@ -466,14 +429,7 @@ export async function main(argv: readonly string[], env: Env = process.env): Pro
     failOnError = inputs.failOnError;
     const current = command.mode === 'superseded' ? currentOf(command, inputs, env) : undefined;
 
-    const policy: RetryPolicy = {
-      retries: inputs.retries,
-      timeoutMs: inputs.requestTimeoutMs,
-      deadline: started + inputs.timeBudgetMs,
-      baseDelayMs: 500,
-      maxWaitMs: 60_000,
-      notice: (message) => stderr(`notice: ${message}`),
-    };
+    const policy = retryPolicy(inputs, started, (message) => stderr(`notice: ${message}`));
     const client = new VercelClient({ apiUrl: inputs.apiUrl, token: inputs.token, scope: inputs.scope, policy });
     const outcome =
       current === undefined
@@ -488,13 +444,8 @@ export async function main(argv: readonly string[], env: Env = process.env): Pro
     if (inputs.dryRun) outcome.lines.push('Dry run: nothing was canceled.');
     printReport(outcome, command.json);
 
-    if (outcome.fatal) throw outcome.fatal;
-    const attempted = outcome.results.filter((r) => r.outcome !== 'skipped').length;
-    const failed = outcome.results.filter((r) => r.outcome === 'failed').length;
-    if (failed > 0) {
-      const why = command.json ? 'their reason in the JSON says why' : 'the lines above say why';
-      throw new Error(`${failed} of ${attempted} deployments could not be canceled; ${why}.`);
-    }
+    const failure = failureOf(outcome, command.json ? 'their reason in the JSON says why' : 'the lines above say why');
+    if (failure) throw failure;
     return 0;
   } catch (error) {
     // One line, no stack trace. fail-on-error false keeps a failed cleanup at exit 0, never a bad command line.
@@ -502,7 +453,10 @@ export async function main(argv: readonly string[], env: Env = process.env): Pro
       stderr(`error: ${error.message}. Run ${NAME} --help for usage.`);
       return 2;
     }
-    const message = error instanceof EventError ? cliMessage(error.message, command?.sources ?? {}) : failureMessage(error);
+    const message =
+      error instanceof EventError
+        ? cliMessage(error.message, command?.sources ?? {})
+        : failureMessage(error, 'pass it as VERCEL_TOKEN or --token');
     if (failOnError || error instanceof InputError || error instanceof EventError) {
       stderr(`error: ${message}`);
       return 1;

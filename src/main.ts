@@ -1,21 +1,11 @@
 import * as core from '@actions/core';
 import { currentCommit, EventError } from './github/event.js';
-import type { RetryPolicy } from './http/request.js';
 import { InputError, readInputs } from './inputs.js';
-import { cancelById, cancelSuperseded } from './modes.js';
+import { cancelById, cancelSuperseded, failureMessage, failureOf, retryPolicy } from './modes.js';
 import { report } from './report.js';
-import { VercelClient, VercelError } from './vercel/client.js';
+import { VercelClient } from './vercel/client.js';
 
-/** The one line a failed run ends with. */
-function failureMessage(error: unknown): string {
-  if (error instanceof VercelError && error.tokenRejected) {
-    return (
-      `Vercel rejected the token (HTTP ${error.status}${error.vercelMessage ? `: ${error.vercelMessage}` : ''}): it is invalid, expired or revoked. ` +
-      'Create a token at https://vercel.com/account/tokens and store it in the secret passed as the token input.'
-    );
-  }
-  return error instanceof Error ? error.message : String(error);
-}
+const TOKEN_HINT = 'store it in the secret passed as the token input';
 
 /** The action: inputs -> mode -> report. The one place that turns errors into a failed step. */
 export async function run(): Promise<void> {
@@ -24,14 +14,7 @@ export async function run(): Promise<void> {
   try {
     const inputs = readInputs();
     failOnError = inputs.failOnError;
-    const policy: RetryPolicy = {
-      retries: inputs.retries,
-      timeoutMs: inputs.requestTimeoutMs,
-      deadline: started + inputs.timeBudgetMs,
-      baseDelayMs: 500,
-      maxWaitMs: 60_000,
-      notice: (message) => core.info(message),
-    };
+    const policy = retryPolicy(inputs, started, (message) => core.info(message));
     const client = new VercelClient({ apiUrl: inputs.apiUrl, token: inputs.token, scope: inputs.scope, policy });
     const outcome =
       inputs.deployments.length > 0
@@ -47,14 +30,12 @@ export async function run(): Promise<void> {
     const title = inputs.dryRun ? 'Cancel Vercel deployments (dry run: nothing was canceled)' : 'Cancel Vercel deployments';
     await report(title, outcome.lines, outcome.results, outcome.primary, failOnError);
 
-    if (outcome.fatal) throw outcome.fatal;
-    const attempted = outcome.results.filter((r) => r.outcome !== 'skipped').length;
-    const failed = outcome.results.filter((r) => r.outcome === 'failed').length;
-    if (failed > 0) throw new Error(`${failed} of ${attempted} deployments could not be canceled; the lines above say why.`);
+    const failure = failureOf(outcome, 'the lines above say why');
+    if (failure) throw failure;
   } catch (error) {
     // One line, no stack trace: every error the action raises carries a message written for the user.
     // fail-on-error: false keeps the step green on a failed cleanup, never on a bad configuration.
-    if (failOnError || error instanceof InputError || error instanceof EventError) core.setFailed(failureMessage(error));
-    else core.warning(`${failureMessage(error)} (fail-on-error is false: the step stays green)`);
+    if (failOnError || error instanceof InputError || error instanceof EventError) core.setFailed(failureMessage(error, TOKEN_HINT));
+    else core.warning(`${failureMessage(error, TOKEN_HINT)} (fail-on-error is false: the step stays green)`);
   }
 }

@@ -5,10 +5,10 @@ import { listInProgress, MAX_PAGES, toCandidates } from './candidates.js';
 import { countsLine } from './format.js';
 import { compareCommits, preloadOctokit } from './github/ancestry.js';
 import type { CurrentCommit, NothingToDo } from './github/event.js';
-import type { RetryPolicy } from './http/request.js';
+import { DEFAULT_POLICY, type RetryPolicy } from './http/request.js';
 import type { Inputs } from './inputs.js';
 import { commitsToCompare, decide } from './supersede.js';
-import type { VercelClient, VercelError } from './vercel/client.js';
+import { VercelError, type VercelClient } from './vercel/client.js';
 
 /** What a mode did: lines for the log and summary, a result per deployment, the one the outputs describe. */
 export interface ModeResult {
@@ -96,4 +96,34 @@ export async function cancelSuperseded(inputs: Inputs, client: VercelClient, con
   const results = [...acted, ...skipped].sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0));
   lines.push(countsLine(results));
   return { lines, results, primary: acted.slice().sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0))[0], fatal };
+}
+
+/** The retry policy the inputs ask for; the run's deadline counts from `started`. */
+export function retryPolicy(inputs: Inputs, started: number, notice: (message: string) => void): RetryPolicy {
+  return {
+    ...DEFAULT_POLICY,
+    retries: inputs.retries,
+    timeoutMs: inputs.requestTimeoutMs,
+    deadline: started + inputs.timeBudgetMs,
+    notice,
+  };
+}
+
+/** The error a finished mode ends with: a rejected token, or deployments that could not be canceled. */
+export function failureOf(outcome: ModeResult, seeWhy: string): Error | undefined {
+  if (outcome.fatal) return outcome.fatal;
+  const attempted = outcome.results.filter((r) => r.outcome !== 'skipped').length;
+  const failed = outcome.results.filter((r) => r.outcome === 'failed').length;
+  return failed > 0 ? new Error(`${failed} of ${attempted} deployments could not be canceled; ${seeWhy}.`) : undefined;
+}
+
+/** The one line a failed run ends with. `tokenHint` says where the token comes from in this entry. */
+export function failureMessage(error: unknown, tokenHint: string): string {
+  if (error instanceof VercelError && error.tokenRejected) {
+    return (
+      `Vercel rejected the token (HTTP ${error.status}${error.vercelMessage ? `: ${error.vercelMessage}` : ''}): it is invalid, expired or revoked. ` +
+      `Create a token at https://vercel.com/account/tokens and ${tokenHint}.`
+    );
+  }
+  return error instanceof Error ? error.message : String(error);
 }
