@@ -2,7 +2,7 @@
 // runs in GitLab CI, CircleCI, Buildkite), against the Vercel and GitHub API simulations on 127.0.0.1.
 // dist/cli/index.js must be built first (npm run build-cli); CI builds it before the tests.
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { GitHubSimulator, linearHistory, randomSha } from '../simulator/github-api.js';
 import { VercelSimulator } from '../simulator/vercel-api.js';
+import { runProcess } from './support/run-action.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'dist/cli/index.js');
@@ -30,17 +31,10 @@ const OUTPUT_NAMES = ['ready-state', 'canceled-at', 'canceled-ids', 'canceled-co
 
 /** Run the CLI with only PATH and HOME from this process's environment (no CI variables leak in). */
 async function cli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', resolve);
+  const { code, stdout, stderr } = await runProcess(process.execPath, [CLI, ...args], {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? tmpdir(),
+    ...env,
   });
   const outputs: Record<string, string> = {};
   for (const line of stdout.split('\n')) {

@@ -41,6 +41,27 @@ export function parseOutputFile(text: string): Record<string, string> {
 }
 
 /**
+ * Run a command to its end without blocking this process (the simulators in it must keep answering),
+ * with exactly the environment given.
+ */
+export async function runProcess(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  return { code, stdout, stderr };
+}
+
+/**
  * Run dist/index.js as the runner does: inputs as INPUT_<NAME> (upper case, hyphens kept),
  * GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, and an event payload at GITHUB_EVENT_PATH.
  */
@@ -75,15 +96,7 @@ export async function runAction(options: {
     for (const [name, value] of Object.entries(options.inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
 
     const [command, ...args] = options.node ?? [process.execPath];
-    const child = spawn(command!, [...args, DIST], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise<number | null>((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', resolve);
-    });
+    const { code, stdout, stderr } = await runProcess(command!, [...args, DIST], env);
     return {
       code,
       stdout,
