@@ -24,8 +24,8 @@
 //     `Link` header (next/last/first/prev) is sent when there is more than one page.
 //   - the rate limit is reported (x-ratelimit-*) but never enforced.
 
-import http from 'node:http';
 import { randomBytes } from 'node:crypto';
+import { HttpError, SimulatorServer, decodeSegment as decode } from './http-server.js';
 
 /**
  * @typedef {{ sha: string, parents?: string[], message?: string }} CommitInput
@@ -34,20 +34,11 @@ import { randomBytes } from 'node:crypto';
 /**
  * @typedef {{ sha: string, parents: string[] }} Commit
  */
-/**
- * @typedef {{ method: string, path: string, query: Record<string, string>, status: number, authorization: boolean }} RecordedRequest
- * `status` is 0 until the response is sent, and stays 0 for a request answered by a connection reset.
- * `authorization` tells whether a token was sent; the token itself is never stored.
- */
-/**
- * @typedef {{ method: string, path: string, query: Record<string, string>, attempt: number }} InjectContext
- */
-/**
- * @typedef {undefined | null | void | 'reset' | { delayMs: number } | { status: number, headers?: Record<string, string>, body?: string | object }} InjectResult
- */
-/**
- * @typedef {(ctx: InjectContext) => InjectResult | Promise<InjectResult>} InjectHandler
- */
+/** @typedef {import('./http-server.js').RecordedRequest} RecordedRequest */
+/** @typedef {import('./http-server.js').InjectContext} InjectContext */
+/** @typedef {import('./http-server.js').InjectResult} InjectResult */
+/** @typedef {import('./http-server.js').InjectHandler} InjectHandler */
+/** @typedef {import('./http-server.js').RouteRequest} RouteRequest */
 /**
  * @typedef {{ sha: string, parents: string[], message: string, index: number }} StoredCommit
  * `index` is the insertion order, which is a topological order (parents before children).
@@ -60,7 +51,6 @@ export const RATE_LIMIT = 5000;
 export const MAX_PER_PAGE = 250;
 export const DEFAULT_PER_PAGE = 250;
 
-const JSON_TYPE = 'application/json; charset=utf-8';
 const DOCS_REST = 'https://docs.github.com/rest';
 const DOCS_COMPARE = 'https://docs.github.com/rest/commits/commits#compare-two-commits';
 const SHA_RE = /^[0-9a-f]{40}$/;
@@ -98,42 +88,47 @@ export function linearHistory(n, parent) {
   return /** @type {CommitTuple<N>} */ (out);
 }
 
-class HttpError extends Error {
-  /**
-   * @param {number} status
-   * @param {string} message
-   * @param {string} [documentationUrl]
-   */
-  constructor(status, message, documentationUrl = DOCS_REST) {
-    super(message);
-    this.status = status;
-    this.body = { message, documentation_url: documentationUrl, status: String(status) };
-  }
+/**
+ * GitHub's error body.
+ * @param {number} status
+ * @param {string} message
+ * @param {string} [documentationUrl]
+ */
+function errorBody(status, message, documentationUrl = DOCS_REST) {
+  return { message, documentation_url: documentationUrl, status: String(status) };
 }
 
-const notFound = () => new HttpError(404, 'Not Found', DOCS_REST);
-const commitNotFound = () => new HttpError(404, 'Not Found', DOCS_COMPARE);
-const badCredentials = () => new HttpError(401, 'Bad credentials', DOCS_REST);
+/**
+ * An error answer with GitHub's `{ message, documentation_url, status }` body.
+ * @param {number} status
+ * @param {string} message
+ * @param {string} [documentationUrl]
+ */
+function apiError(status, message, documentationUrl) {
+  return new HttpError(status, errorBody(status, message, documentationUrl));
+}
+
+const notFound = () => apiError(404, 'Not Found', DOCS_REST);
+const commitNotFound = () => apiError(404, 'Not Found', DOCS_COMPARE);
+const badCredentials = () => apiError(401, 'Bad credentials', DOCS_REST);
 
 export class GitHubSimulator {
   /** @type {Map<string, Repo>} `${owner}/${repo}` lower-cased -> repo */
   #repos = new Map();
-  /** @type {Map<string, number>} `${method} ${path}` -> requests so far */
-  #attempts = new Map();
   #nextRepoId = 100000001;
-  #rateLimitRemaining = RATE_LIMIT;
-  #rateLimitReset = Math.floor(Date.now() / 1000) + 3600;
-  /** @type {InjectHandler | null} */
-  #injectHandler = null;
-  /** @type {http.Server | null} */
-  #server = null;
-  /** @type {string | null} */
-  #baseUrl = null;
-  /** @type {Set<import('node:net').Socket>} */
-  #sockets = new Set();
-  /** @type {Set<{ timer: NodeJS.Timeout, resolve: () => void }>} */
-  #sleeps = new Set();
-  #stopping = false;
+  #server = new SimulatorServer({
+    route: (request) => this.#route(request),
+    bugBody: (message) => errorBody(500, message),
+    record: (entry) => this.requests.push(entry),
+    latencyMs: () => this.latencyMs,
+    rateLimit: () => ({ limit: RATE_LIMIT, windowMs: 3_600_000 }),
+    authSchemes: ['Bearer', 'token'],
+    extraHeaders: ({ limit, remaining }) => ({
+      'X-RateLimit-Used': String(limit - remaining),
+      'X-RateLimit-Resource': 'core',
+      'X-GitHub-Media-Type': 'github.v3; format=json',
+    }),
+  });
 
   /**
    * @param {{ latencyMs?: number }} [options]
@@ -238,7 +233,7 @@ export class GitHubSimulator {
    * @param {InjectHandler | null} handler
    */
   inject(handler) {
-    this.#injectHandler = handler ?? null;
+    this.#server.inject(handler);
   }
 
   // ---------------------------------------------------------------- server lifecycle
@@ -247,189 +242,26 @@ export class GitHubSimulator {
    * Listens on 127.0.0.1 (random free port).
    * @returns {Promise<string>} base URL, e.g. 'http://127.0.0.1:41234' (the value for GITHUB_API_URL)
    */
-  async start() {
-    if (this.#server && this.#baseUrl) return this.#baseUrl;
-    this.#stopping = false;
-    const server = http.createServer((req, res) => {
-      this.#handle(req, res).catch(() => {
-        // #handle already answers 500 on errors; this only guards against a failure while doing so.
-        safeDestroy(res);
-      });
-    });
-    server.on('connection', (socket) => {
-      this.#sockets.add(socket);
-      socket.on('close', () => this.#sockets.delete(socket));
-      socket.on('error', () => {});
-    });
-    server.on('clientError', (_err, socket) => {
-      try {
-        socket.destroy();
-      } catch {
-        // ignore
-      }
-    });
-    this.#server = server;
-    await new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve(undefined);
-      });
-    });
-    const address = /** @type {import('node:net').AddressInfo} */ (server.address());
-    this.#baseUrl = `http://127.0.0.1:${address.port}`;
-    return this.#baseUrl;
+  start() {
+    return this.#server.start();
   }
 
   /**
    * Closes the server, destroys every open socket and cancels pending delays. Safe to call twice.
    * @returns {Promise<void>}
    */
-  async stop() {
-    const server = this.#server;
-    this.#stopping = true;
-    for (const s of this.#sleeps) {
-      clearTimeout(s.timer);
-      s.resolve();
-    }
-    this.#sleeps.clear();
-    if (!server) return;
-    this.#server = null;
-    this.#baseUrl = null;
-    await new Promise((resolve) => {
-      server.close(() => resolve(undefined));
-      server.closeAllConnections?.();
-      for (const socket of this.#sockets) socket.destroy();
-      this.#sockets.clear();
-    });
+  stop() {
+    return this.#server.stop();
   }
 
   // ---------------------------------------------------------------- request handling
 
   /**
-   * @param {http.IncomingMessage} req
-   * @param {http.ServerResponse} res
-   */
-  async #handle(req, res) {
-    /** @type {RecordedRequest | undefined} */
-    let record;
-    try {
-      req.resume(); // the endpoint ignores request bodies; drain them
-      const method = (req.method ?? 'GET').toUpperCase();
-      const parsed = new URL(req.url ?? '/', 'http://127.0.0.1');
-      const path = parsed.pathname;
-      /** @type {Record<string, string>} */
-      const query = Object.fromEntries(parsed.searchParams);
-      const token = parseToken(req.headers.authorization);
-
-      record = { method, path, query, status: 0, authorization: token !== undefined };
-      this.requests.push(record);
-      this.#rateLimitRemaining = Math.max(0, this.#rateLimitRemaining - 1);
-      const attemptKey = `${method} ${path}`;
-      const attempt = (this.#attempts.get(attemptKey) ?? 0) + 1;
-      this.#attempts.set(attemptKey, attempt);
-
-      if (this.#injectHandler) {
-        const injected = await this.#injectHandler({ method, path, query: { ...query }, attempt });
-        if (injected === 'reset') {
-          safeDestroy(res);
-          return;
-        }
-        if (injected && typeof injected === 'object') {
-          if ('status' in injected && typeof injected.status === 'number') {
-            await this.#sleep(this.latencyMs);
-            const { body } = injected;
-            const isRaw = typeof body === 'string' || body === undefined || body === null;
-            const text = isRaw ? (body ?? '') : JSON.stringify(body);
-            /** @type {Record<string, string>} */
-            const headers = { 'Content-Type': isRaw ? 'text/plain; charset=utf-8' : JSON_TYPE };
-            this.#send(res, record, injected.status, text, { ...headers, ...(injected.headers ?? {}) });
-            return;
-          }
-          if ('delayMs' in injected && typeof injected.delayMs === 'number') {
-            await this.#sleep(injected.delayMs);
-          }
-        }
-      }
-
-      const { status, body, headers } = this.#route(method, path, query, token);
-      await this.#sleep(this.latencyMs);
-      this.#send(res, record, status, JSON.stringify(body), { 'Content-Type': JSON_TYPE, ...headers });
-    } catch (err) {
-      if (err instanceof HttpError) {
-        await this.#sleep(this.latencyMs);
-        this.#send(res, record, err.status, JSON.stringify(err.body), { 'Content-Type': JSON_TYPE });
-        return;
-      }
-      const message = err instanceof Error ? err.message : String(err);
-      if (!res.headersSent) {
-        const body = { message: `Simulator bug: ${message}`, documentation_url: DOCS_REST, status: '500' };
-        this.#send(res, record, 500, JSON.stringify(body), { 'Content-Type': JSON_TYPE });
-      } else {
-        safeDestroy(res);
-      }
-    }
-  }
-
-  /**
-   * @param {http.ServerResponse} res
-   * @param {RecordedRequest | undefined} record
-   * @param {number} status
-   * @param {string} text
-   * @param {Record<string, string>} headers
-   */
-  #send(res, record, status, text, headers) {
-    if (this.#stopping || res.destroyed || res.writableEnded || res.headersSent) return;
-    if (record) record.status = status;
-    const now = Math.floor(Date.now() / 1000);
-    if (now >= this.#rateLimitReset) {
-      // a new rate-limit window; this request counts against it
-      this.#rateLimitReset = now + 3600;
-      this.#rateLimitRemaining = RATE_LIMIT - 1;
-    }
-    /** @type {Record<string, string>} */
-    const all = {
-      'X-RateLimit-Limit': String(RATE_LIMIT),
-      'X-RateLimit-Remaining': String(this.#rateLimitRemaining),
-      'X-RateLimit-Reset': String(this.#rateLimitReset),
-      'X-RateLimit-Used': String(RATE_LIMIT - this.#rateLimitRemaining),
-      'X-RateLimit-Resource': 'core',
-      'X-GitHub-Media-Type': 'github.v3; format=json',
-      ...headers,
-      'Content-Length': String(Buffer.byteLength(text)),
-    };
-    res.writeHead(status, all);
-    res.end(text);
-  }
-
-  /**
-   * Waits `ms` without blocking other requests; stop() ends every pending wait at once.
-   * @param {number} ms
-   * @returns {Promise<void>}
-   */
-  #sleep(ms) {
-    if (!(ms > 0) || this.#stopping) return Promise.resolve();
-    return new Promise((resolve) => {
-      const entry = {
-        timer: setTimeout(() => {
-          this.#sleeps.delete(entry);
-          resolve();
-        }, ms),
-        resolve: () => resolve(),
-      };
-      this.#sleeps.add(entry);
-    });
-  }
-
-  /**
-   * Routes a request; throws HttpError for error answers.
-   * @param {string} method
-   * @param {string} path
-   * @param {Record<string, string>} query
-   * @param {string | undefined} token
+   * Routes a request; throws HttpError for error answers. The rate limit is reported, never enforced.
+   * @param {RouteRequest} request
    * @returns {{ status: number, body: unknown, headers: Record<string, string> }}
    */
-  #route(method, path, query, token) {
+  #route({ method, path, query, token }) {
     const seg = path.split('/');
     // seg[0] is '' (path starts with '/'); the basehead may itself contain '/' (then it matches nothing)
     if (!(seg.length >= 6 && seg[1] === 'repos' && seg[2] && seg[3] && seg[4] === 'compare' && seg[5])) {
@@ -477,7 +309,7 @@ export class GitHubSimulator {
       }
     }
     if (!mergeBase) {
-      throw new HttpError(404, `No common ancestor between ${baseRef} and ${headRef}.`, DOCS_COMPARE);
+      throw apiError(404, `No common ancestor between ${baseRef} and ${headRef}.`, DOCS_COMPARE);
     }
     let behindBy = 0;
     for (const sha of fromBase) if (!fromHead.has(sha)) behindBy++;
@@ -490,7 +322,7 @@ export class GitHubSimulator {
     const pageItems = ahead.slice((page - 1) * perPage, page * perPage);
     const lastPage = Math.max(1, Math.ceil(aheadBy / perPage));
 
-    const apiBase = this.#baseUrl ?? 'http://127.0.0.1';
+    const apiBase = this.#server.baseUrl ?? 'http://127.0.0.1';
     const repoPath = `repos/${repo.owner}/${repo.repo}`;
     const htmlRepo = `https://github.com/${repo.owner}/${repo.repo}`;
     const compareUrl = `${apiBase}/${repoPath}/compare/${baseRef}...${headRef}`;
@@ -586,15 +418,6 @@ function normalizeSha(v) {
 }
 
 /**
- * The token from `Authorization: Bearer <t>` or `Authorization: token <t>`, else undefined.
- * @param {string | string[] | undefined} header
- */
-function parseToken(header) {
-  if (typeof header !== 'string') return undefined;
-  return /^(?:Bearer|token)\s+(\S.*)$/i.exec(header.trim())?.[1]?.trim();
-}
-
-/**
  * An integer query value; a missing or malformed value gives `fallback`, then clamped to [min, max].
  * @param {string | undefined} raw
  * @param {number} fallback
@@ -609,19 +432,5 @@ function clampInt(raw, fallback, min, max) {
 
 /** @param {string} s */
 function decodeSegment(s) {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    throw notFound();
-  }
-}
-
-/** @param {http.ServerResponse} res */
-function safeDestroy(res) {
-  try {
-    res.socket?.destroy();
-    res.destroy();
-  } catch {
-    // ignore
-  }
+  return decode(s, notFound);
 }

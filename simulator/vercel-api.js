@@ -21,27 +21,19 @@
 //   - the cancel path accepts an id only; a hostname there is 404.
 //   - a hostname is matched exactly (case-insensitive); a full URL (`https://...`) is 404.
 
-import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { randomInt } from 'node:crypto';
+import { HttpError, SimulatorServer, decodeSegment as decode } from './http-server.js';
 
 /**
  * A deployment as stored by the simulator (realistic fields; any extra fields are kept).
  * @typedef {Record<string, any>} Deployment
  */
-/**
- * @typedef {{ method: string, path: string, query: Record<string, string>, status: number, authorization: boolean }} RecordedRequest
- * `status` is 0 until the response is sent, and stays 0 for a request answered by a connection reset.
- */
-/**
- * @typedef {{ method: string, path: string, query: Record<string, string>, attempt: number }} InjectContext
- */
-/**
- * @typedef {undefined | null | void | 'reset' | { delayMs: number } | { status: number, headers?: Record<string, string>, body?: string | object }} InjectResult
- */
-/**
- * @typedef {(ctx: InjectContext) => InjectResult | Promise<InjectResult>} InjectHandler
- */
+/** @typedef {import('./http-server.js').RecordedRequest} RecordedRequest */
+/** @typedef {import('./http-server.js').InjectContext} InjectContext */
+/** @typedef {import('./http-server.js').InjectResult} InjectResult */
+/** @typedef {import('./http-server.js').InjectHandler} InjectHandler */
+/** @typedef {import('./http-server.js').RouteRequest} RouteRequest */
 /**
  * @typedef {{ id: string, slug: string }} Team
  */
@@ -55,7 +47,6 @@ export const RATE_LIMIT = 1000;
 
 const IN_PROGRESS_STATES = new Set(['QUEUED', 'INITIALIZING', 'BUILDING', 'BLOCKED']);
 const CANCELED_REASON = 'Deployment canceled via the API';
-const JSON_TYPE = 'application/json; charset=utf-8';
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const LOWER_ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -122,26 +113,22 @@ function errorBody(code, message, extra = {}) {
   return { error: { code, message, ...extra } };
 }
 
-class HttpError extends Error {
-  /**
-   * @param {number} status
-   * @param {string} code
-   * @param {string} message
-   * @param {Record<string, unknown>} [extra]
-   * @param {Record<string, string>} [headers]
-   */
-  constructor(status, code, message, extra, headers) {
-    super(message);
-    this.status = status;
-    this.body = errorBody(code, message, extra);
-    this.headers = headers ?? {};
-  }
+/**
+ * An error answer with Vercel's `{ error: { code, message, ... } }` body.
+ * @param {number} status
+ * @param {string} code
+ * @param {string} message
+ * @param {Record<string, unknown>} [extra]
+ * @param {Record<string, string>} [headers]
+ */
+function apiError(status, code, message, extra, headers) {
+  return new HttpError(status, errorBody(code, message, extra), headers);
 }
 
-const notFoundEndpoint = () => new HttpError(404, 'not_found', 'The requested endpoint was not found');
-const deploymentNotFound = () => new HttpError(404, 'not_found', 'Deployment not found');
+const notFoundEndpoint = () => apiError(404, 'not_found', 'The requested endpoint was not found');
+const deploymentNotFound = () => apiError(404, 'not_found', 'Deployment not found');
 /** @param {string} message */
-const badRequest = (message) => new HttpError(400, 'bad_request', message);
+const badRequest = (message) => apiError(400, 'bad_request', message);
 
 export class VercelSimulator {
   /** @type {Map<string, User>} token -> user */
@@ -150,22 +137,15 @@ export class VercelSimulator {
   #deployments = new Map();
   /** @type {Map<string, string>} `${ownerId}/${name}` -> projectId */
   #projectIds = new Map();
-  /** @type {Map<string, number>} `${method} ${path}` -> requests so far */
-  #attempts = new Map();
   #addedCount = 0;
-  #rateLimitRemaining = RATE_LIMIT;
-  #rateLimitResetAt = 0;
-  /** @type {InjectHandler | null} */
-  #injectHandler = null;
-  /** @type {http.Server | null} */
-  #server = null;
-  /** @type {string | null} */
-  #baseUrl = null;
-  /** @type {Set<import('node:net').Socket>} */
-  #sockets = new Set();
-  /** @type {Set<{ timer: NodeJS.Timeout, resolve: () => void }>} */
-  #sleeps = new Set();
-  #stopping = false;
+  #server = new SimulatorServer({
+    route: (request) => this.#route(request),
+    bugBody: (message) => errorBody('internal_server_error', message),
+    record: (entry) => this.requests.push(entry),
+    latencyMs: () => this.latencyMs,
+    rateLimit: () => this.rateLimit,
+    authSchemes: ['Bearer'],
+  });
 
   /**
    * @param {{ latencyMs?: number, rateLimit?: { limit?: number, windowMs?: number, enforce?: boolean } }} [options]
@@ -176,7 +156,6 @@ export class VercelSimulator {
     /** Artificial delay added to every response, in ms. */
     this.latencyMs = Math.max(0, Number(options.latencyMs ?? 0) || 0);
     this.rateLimit = { limit: RATE_LIMIT, windowMs: 60_000, enforce: false, ...options.rateLimit };
-    this.#rateLimitRemaining = this.rateLimit.limit;
     /**
      * Every request received, in arrival order. The token is never stored.
      * @type {RecordedRequest[]}
@@ -278,7 +257,7 @@ export class VercelSimulator {
    * @param {InjectHandler | null} handler
    */
   inject(handler) {
-    this.#injectHandler = handler ?? null;
+    this.#server.inject(handler);
   }
 
   // ---------------------------------------------------------------- server lifecycle
@@ -288,200 +267,36 @@ export class VercelSimulator {
    * @param {number} [port]
    * @returns {Promise<string>} base URL, e.g. 'http://127.0.0.1:41234'
    */
-  async start(port = 0) {
-    if (this.#server && this.#baseUrl) return this.#baseUrl;
-    this.#stopping = false;
-    const server = http.createServer((req, res) => {
-      this.#handle(req, res).catch(() => {
-        // #handle already answers 500 on errors; this only guards against a failure while doing so.
-        safeDestroy(res);
-      });
-    });
-    server.on('connection', (socket) => {
-      this.#sockets.add(socket);
-      socket.on('close', () => this.#sockets.delete(socket));
-      socket.on('error', () => {});
-    });
-    server.on('clientError', (_err, socket) => {
-      try {
-        socket.destroy();
-      } catch {
-        // ignore
-      }
-    });
-    this.#server = server;
-    await new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve(undefined);
-      });
-    });
-    const address = /** @type {import('node:net').AddressInfo} */ (server.address());
-    this.#baseUrl = `http://127.0.0.1:${address.port}`;
-    return this.#baseUrl;
+  start(port = 0) {
+    return this.#server.start(port);
   }
 
   /**
    * Closes the server, destroys every open socket and cancels pending delays. Safe to call twice.
    * @returns {Promise<void>}
    */
-  async stop() {
-    const server = this.#server;
-    this.#stopping = true;
-    for (const s of this.#sleeps) {
-      clearTimeout(s.timer);
-      s.resolve();
-    }
-    this.#sleeps.clear();
-    if (!server) return;
-    this.#server = null;
-    this.#baseUrl = null;
-    await new Promise((resolve) => {
-      server.close(() => resolve(undefined));
-      server.closeAllConnections?.();
-      for (const socket of this.#sockets) socket.destroy();
-      this.#sockets.clear();
-    });
+  stop() {
+    return this.#server.stop();
   }
 
   // ---------------------------------------------------------------- request handling
 
   /**
-   * @param {http.IncomingMessage} req
-   * @param {http.ServerResponse} res
-   */
-  async #handle(req, res) {
-    /** @type {RecordedRequest | undefined} */
-    let record;
-    try {
-      req.resume(); // the API ignores request bodies; drain them
-      const method = (req.method ?? 'GET').toUpperCase();
-      const parsed = new URL(req.url ?? '/', 'http://127.0.0.1');
-      const path = parsed.pathname;
-      /** @type {Record<string, string>} */
-      const query = Object.fromEntries(parsed.searchParams);
-      const authHeader = req.headers.authorization;
-      const token = typeof authHeader === 'string' ? /^Bearer\s+(\S.*)$/i.exec(authHeader.trim())?.[1]?.trim() : undefined;
-
-      record = { method, path, query, status: 0, authorization: token !== undefined };
-      this.requests.push(record);
-      const now = Date.now();
-      if (now >= this.#rateLimitResetAt) {
-        this.#rateLimitResetAt = now + this.rateLimit.windowMs;
-        this.#rateLimitRemaining = this.rateLimit.limit;
-      }
-      const overLimit = this.#rateLimitRemaining === 0;
-      this.#rateLimitRemaining = Math.max(0, this.#rateLimitRemaining - 1);
-      const attemptKey = `${method} ${path}`;
-      const attempt = (this.#attempts.get(attemptKey) ?? 0) + 1;
-      this.#attempts.set(attemptKey, attempt);
-
-      if (this.#injectHandler) {
-        const injected = await this.#injectHandler({ method, path, query: { ...query }, attempt });
-        if (injected === 'reset') {
-          safeDestroy(res);
-          return;
-        }
-        if (injected && typeof injected === 'object') {
-          if ('status' in injected && typeof injected.status === 'number') {
-            await this.#sleep(this.latencyMs);
-            const { body } = injected;
-            const isRaw = typeof body === 'string' || body === undefined || body === null;
-            const text = isRaw ? (body ?? '') : JSON.stringify(body);
-            /** @type {Record<string, string>} */
-            const headers = { 'Content-Type': isRaw ? 'text/plain; charset=utf-8' : JSON_TYPE };
-            this.#send(res, record, injected.status, text, { ...headers, ...(injected.headers ?? {}) });
-            return;
-          }
-          if ('delayMs' in injected && typeof injected.delayMs === 'number') {
-            await this.#sleep(injected.delayMs);
-          }
-        }
-      }
-
-      if (overLimit && this.rateLimit.enforce) {
-        const resetMs = this.#rateLimitResetAt;
-        throw new HttpError(
-          429,
-          'rate_limited',
-          'Rate limit exceeded',
-          {
-            limit: { remaining: 0, reset: Math.ceil(resetMs / 1000), resetMs, total: this.rateLimit.limit },
-          },
-          { 'Retry-After': String(Math.max(1, Math.ceil((resetMs - Date.now()) / 1000))) },
-        );
-      }
-      const { status, body } = this.#route(method, path, query, token);
-      await this.#sleep(this.latencyMs);
-      this.#send(res, record, status, JSON.stringify(body), { 'Content-Type': JSON_TYPE });
-    } catch (err) {
-      if (err instanceof HttpError) {
-        await this.#sleep(this.latencyMs);
-        this.#send(res, record, err.status, JSON.stringify(err.body), { 'Content-Type': JSON_TYPE, ...err.headers });
-        return;
-      }
-      const message = err instanceof Error ? err.message : String(err);
-      if (!res.headersSent) {
-        this.#send(res, record, 500, JSON.stringify(errorBody('internal_server_error', `Simulator bug: ${message}`)), {
-          'Content-Type': JSON_TYPE,
-        });
-      } else {
-        safeDestroy(res);
-      }
-    }
-  }
-
-  /**
-   * @param {http.ServerResponse} res
-   * @param {RecordedRequest | undefined} record
-   * @param {number} status
-   * @param {string} text
-   * @param {Record<string, string>} headers
-   */
-  #send(res, record, status, text, headers) {
-    if (this.#stopping || res.destroyed || res.writableEnded || res.headersSent) return;
-    if (record) record.status = status;
-    /** @type {Record<string, string>} */
-    const all = {
-      'X-RateLimit-Limit': String(this.rateLimit.limit),
-      'X-RateLimit-Remaining': String(this.#rateLimitRemaining),
-      'X-RateLimit-Reset': String(Math.ceil(this.#rateLimitResetAt / 1000)),
-      ...headers,
-      'Content-Length': String(Buffer.byteLength(text)),
-    };
-    res.writeHead(status, all);
-    res.end(text);
-  }
-
-  /**
-   * Waits `ms` without blocking other requests; stop() ends every pending wait at once.
-   * @param {number} ms
-   * @returns {Promise<void>}
-   */
-  #sleep(ms) {
-    if (!(ms > 0) || this.#stopping) return Promise.resolve();
-    return new Promise((resolve) => {
-      const entry = {
-        timer: setTimeout(() => {
-          this.#sleeps.delete(entry);
-          resolve();
-        }, ms),
-        resolve: () => resolve(),
-      };
-      this.#sleeps.add(entry);
-    });
-  }
-
-  /**
-   * Routes a request; throws HttpError for error answers.
-   * @param {string} method
-   * @param {string} path
-   * @param {Record<string, string>} query
-   * @param {string | undefined} token
+   * Routes a request; throws HttpError for error answers (429 when the rate limit is enforced and used up).
+   * @param {RouteRequest} request
    * @returns {{ status: number, body: unknown }}
    */
-  #route(method, path, query, token) {
+  #route({ method, path, query, token, overLimit }) {
+    if (overLimit && this.rateLimit.enforce) {
+      const { limit, resetAt } = this.#server.rate;
+      throw apiError(
+        429,
+        'rate_limited',
+        'Rate limit exceeded',
+        { limit: { remaining: 0, reset: Math.ceil(resetAt / 1000), resetMs: resetAt, total: limit } },
+        { 'Retry-After': String(Math.max(1, Math.ceil((resetAt - Date.now()) / 1000))) },
+      );
+    }
     const seg = path.split('/');
     // seg[0] is '' (path starts with '/')
     /** @type {string} */
@@ -503,7 +318,7 @@ export class VercelSimulator {
       throw notFoundEndpoint();
     }
     if (method !== allowed) {
-      throw new HttpError(405, 'method_unknown', `This endpoint only responds to ${allowed}`, {}, { Allow: allowed });
+      throw apiError(405, 'method_unknown', `This endpoint only responds to ${allowed}`, {}, { Allow: allowed });
     }
     const scopeId = this.#authorize(token, query);
     return run(scopeId);
@@ -516,10 +331,10 @@ export class VercelSimulator {
    */
   #authorize(token, query) {
     if (token === undefined) {
-      throw new HttpError(403, 'forbidden', 'The request is missing an authentication token', { missingToken: true });
+      throw apiError(403, 'forbidden', 'The request is missing an authentication token', { missingToken: true });
     }
     const user = this.#usersByToken.get(token);
-    if (!user) throw new HttpError(403, 'forbidden', 'Not authorized', { invalidToken: true });
+    if (!user) throw apiError(403, 'forbidden', 'Not authorized', { invalidToken: true });
     const hasTeamId = 'teamId' in query;
     const hasSlug = 'slug' in query;
     if (hasTeamId && hasSlug) throw badRequest('Invalid request: only one of `teamId` and `slug` may be set');
@@ -528,7 +343,7 @@ export class VercelSimulator {
       const key = hasTeamId ? 'teamId' : 'slug';
       if (!value) throw badRequest(`Invalid request: \`${key}\` should NOT be shorter than 1 characters`);
       const team = user.teams.find((t) => (hasTeamId ? t.id === value : t.slug === value));
-      if (!team) throw new HttpError(403, 'forbidden', 'Not authorized');
+      if (!team) throw apiError(403, 'forbidden', 'Not authorized');
       return team.id;
     }
     return user.id;
@@ -790,19 +605,5 @@ function listItem(d) {
 
 /** @param {string} s */
 function decodeSegment(s) {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    throw badRequest('Invalid request: the path contains a malformed escape sequence');
-  }
-}
-
-/** @param {http.ServerResponse} res */
-function safeDestroy(res) {
-  try {
-    res.socket?.destroy();
-    res.destroy();
-  } catch {
-    // ignore
-  }
+  return decode(s, () => badRequest('Invalid request: the path contains a malformed escape sequence'));
 }
