@@ -119,4 +119,23 @@ describe('summaryMarkdown', () => {
     const row = md.split('\n').find((l) => l.startsWith('| `dpl_a`'))!;
     expect(row).toBe('| `dpl_a` | — | BUILDING | CANCELED | ❌ failed | a \\| b &lt;img src=x&gt; \\[x\\](http://evil) | Inspect |');
   });
+
+  it('folds the deployments left alone into a details block below the ones acted on', () => {
+    const md = summaryMarkdown(
+      't',
+      ['line'],
+      [
+        result({ id: 'dpl_skip1', outcome: 'skipped', reason: 'branch other, not main' }),
+        result({ id: 'dpl_done' }),
+        result({ id: 'dpl_skip2', outcome: 'skipped', reason: 'a newer commit' }),
+      ],
+    );
+    const details = md.indexOf('<details><summary>2 deployments left alone (skipped), and why</summary>');
+    expect(details).toBeGreaterThan(md.indexOf('| `dpl_done` |'));
+    expect(md.indexOf('| `dpl_skip1` |')).toBeGreaterThan(details);
+    expect(md.indexOf('| `dpl_skip2` |')).toBeGreaterThan(details);
+    expect(md.trimEnd().endsWith('</details>')).toBe(true);
+    // Blank lines around the table, or GitHub renders it as text inside <details>.
+    expect(md).toContain('</summary>\n\n| Deployment |');
+  });
 });

@@ -64,25 +64,42 @@ function link(text: string, href: string): string {
 /** The job summary: what the run did, a row per deployment. */
 export function summaryMarkdown(title: string, lines: string[], results: DeploymentResult[]): string {
   const out = [`## ${title}`, '', ...lines, ''];
-  if (results.length > 0) {
-    out.push('| Deployment | URL | State before | State after | Outcome | Details | Inspect |', '|---|---|---|---|---|---|---|');
-    for (const r of results) {
-      const url = r.url ? link(r.url, `https://${r.url}`) : '—';
-      const inspect = r.inspectorUrl ? link('Inspect', r.inspectorUrl) : '—';
-      const row = [
-        r.id ? `\`${r.id.replace(/`/g, '')}\`` : '—',
-        url,
-        cell(stateBefore(r) ?? '—'),
-        cell(r.readyState ?? '—'),
-        `${ICON[r.outcome]} ${r.outcome}`,
-        cell(r.reason),
-        inspect,
-      ];
-      out.push(`| ${row.join(' | ')} |`);
-    }
-    out.push('');
+  // What the run did comes first; what it left alone (in superseded mode often most of the team's
+  // builds) folds away below, each with its reason.
+  const acted = results.filter((r) => r.outcome !== 'skipped');
+  const skipped = results.filter((r) => r.outcome === 'skipped');
+  if (acted.length > 0) out.push(...table(acted), '');
+  if (skipped.length > 0) {
+    const noun = skipped.length === 1 ? 'deployment' : 'deployments';
+    out.push(
+      `<details><summary>${skipped.length} ${noun} left alone (skipped), and why</summary>`,
+      '',
+      ...table(skipped),
+      '',
+      '</details>',
+      '',
+    );
   }
   return out.join('\n');
+}
+
+function table(results: DeploymentResult[]): string[] {
+  const rows = ['| Deployment | URL | State before | State after | Outcome | Details | Inspect |', '|---|---|---|---|---|---|---|'];
+  for (const r of results) {
+    const url = r.url ? link(r.url, `https://${r.url}`) : '—';
+    const inspect = r.inspectorUrl ? link('Inspect', r.inspectorUrl) : '—';
+    const row = [
+      r.id ? `\`${r.id.replace(/`/g, '')}\`` : '—',
+      url,
+      cell(stateBefore(r) ?? '—'),
+      cell(r.readyState ?? '—'),
+      `${ICON[r.outcome]} ${r.outcome}`,
+      cell(r.reason),
+      inspect,
+    ];
+    rows.push(`| ${row.join(' | ')} |`);
+  }
+  return rows;
 }
 
 const COUNT_LABEL: Record<Outcome, string> = {
