@@ -138,4 +138,14 @@ describe('summaryMarkdown', () => {
     // Blank lines around the table, or GitHub renders it as text inside <details>.
     expect(md).toContain('</summary>\n\n| Deployment |');
   });
+
+  it('escapes the header lines too: a branch name is chosen by whoever pushed it', () => {
+    const md = summaryMarkdown(
+      't',
+      ['Current commit abc1234 on branch x<img/src=https://evil/p>[a](https://evil) of acme/web (push).'],
+      [],
+    );
+    expect(md).toContain('on branch x&lt;img/src=https://evil/p&gt;\\[a\\](https://evil) of acme/web (push).');
+    expect(md).not.toContain('<img');
+  });
 });

@@ -65,7 +65,6 @@ describe('parseInputs: defaults', () => {
     expect(
       parseInputs({
         token: TOKEN,
-        'deployment-id': '',
         'team-id': '  ',
         'team-slug': '',
         'project-id': ' \n',
@@ -131,8 +130,13 @@ describe('token', () => {
 });
 
 describe('deployment-id', () => {
-  it.each([undefined, '', '   ', '\n', ' , ,\n'])('absent or empty (%j) → superseded mode, deployments: []', (value) => {
-    expect(parse({ 'deployment-id': value }).deployments).toEqual([]);
+  it('absent → superseded mode, deployments: []', () => {
+    expect(parse({ 'deployment-id': undefined }).deployments).toEqual([]);
+  });
+
+  // An expression that came out empty must not silently turn a by-id run into a superseded one.
+  it.each(['', '   ', '\n', ' , ,\n'])('given but naming nothing (%j) → an error, not superseded mode', (value) => {
+    expectError({ 'deployment-id': value }, 'deployment-id', 'is set but names no deployment', 'leave deployment-id out');
   });
 
   it('accepts a single id', () => {

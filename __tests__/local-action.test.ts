@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 it('.env.example lists every input of the action', () => {
-  const listed = [...example.matchAll(/^INPUT_([A-Z-]+)=/gm)].map((m) => m[1]!.toLowerCase());
+  const listed = [...example.matchAll(/^(?:# )?INPUT_([A-Z-]+)=/gm)].map((m) => m[1]!.toLowerCase());
   expect(listed.sort()).toEqual([...INPUT_NAMES].sort());
 });
 
@@ -34,7 +34,7 @@ it('runs the action from source with the inputs of a .env file', async () => {
   const apiUrl = await sim.start();
   const env = example
     .replace(/^INPUT_TOKEN=.*$/m, 'INPUT_TOKEN=vrc_local_action_token')
-    .replace(/^INPUT_DEPLOYMENT-ID=.*$/m, `INPUT_DEPLOYMENT-ID=${d.id}`)
+    .replace(/^# INPUT_DEPLOYMENT-ID=.*$/m, `INPUT_DEPLOYMENT-ID=${d.id}`)
     .replace(/^INPUT_DRY-RUN=.*$/m, 'INPUT_DRY-RUN=false')
     .replace(/^INPUT_API-URL=.*$/m, `INPUT_API-URL=${apiUrl}`);
   const envFile = join(dir, '.env');

@@ -46,9 +46,18 @@ const opts = (o: Partial<SelectionOptions> = {}): SelectionOptions => ({ ...ALL,
 const older = (...shas: string[]) => new Map<string, Ancestry>(shas.map((s) => [s, { relation: 'older' }]));
 const NONE = new Map<string, Ancestry>();
 
+/**
+ * The decision for `c`, decided beside the current commit's own build in the same project (created
+ * later), as in the usual run: without project-id, a build is superseded only in a project where the
+ * current commit builds too (tested on its own below).
+ */
 function one(c: Candidate, cur = current(), o = ALL, ancestry: ReadonlyMap<string, Ancestry> = older(OLD, OLD2)): Decision {
-  const ds = decide([c], cur, o, ancestry);
-  expect(ds).toHaveLength(1);
+  const ownBuild = bare(
+    { sha: cur.sha, branch: cur.branch, repo: { provider: 'github', ...cur.repository } },
+    { createdAt: 5000, projectId: c.projectId },
+  );
+  const ds = decide([c, ownBuild], cur, o, ancestry);
+  expect(ds).toHaveLength(2);
   expect(ds[0]!.candidate).toBe(c);
   expect(ds[0]!.reason.trim()).not.toBe('');
   return ds[0]!;
@@ -203,15 +212,32 @@ describe('decide: never cancelled', () => {
 
 describe('decide: closed pull request', () => {
   const cur = current({ closedPullRequest: true });
-  it("cancels every in-progress deployment of the branch, the head's own included, whatever the ancestry", () => {
-    const cs = [cand({}, { sha: HEAD }), cand({}, { sha: OLD }), cand({}, { sha: NEW }), cand({ createdAt: 99999 }, { sha: OLD2 })];
-    const ds = decide(cs, cur, ALL, new Map([[NEW, { relation: 'newer' }]]));
-    expect(ds.map((d) => d.cancel)).toEqual([true, true, true, true]);
-    for (const d of ds) expect(d.reason).toMatch(/closed/);
+  // The head's own builds and those of older commits are stale; a commit pushed to the branch after
+  // the pull request's head (a long-lived branch like develop) is not, and is left alone.
+  it("cancels the head's own builds and older commits' builds, never a newer commit's", () => {
+    const cs = [
+      cand({ createdAt: 2000 }, { sha: HEAD }),
+      cand({}, { sha: OLD }),
+      cand({}, { sha: NEW }),
+      cand({ createdAt: 99999 }, { sha: OLD2 }),
+    ];
+    const ds = decide(
+      cs,
+      cur,
+      ALL,
+      new Map<string, Ancestry>([
+        [OLD, { relation: 'older' }],
+        [NEW, { relation: 'newer' }],
+        [OLD2, { relation: 'older' }],
+      ]),
+    );
+    expect(ds.map((d) => d.cancel)).toEqual([true, true, false, true]);
+    expect(ds[0]!.reason).toMatch(/closed: its head's builds are no longer needed/);
+    expect(ds[2]!.reason).toMatch(/newer than the current commit/);
   });
 
-  it('needs no ancestry', () => {
-    expect(commitsToCompare([cand({}, { sha: OLD }), cand({}, { sha: HEAD })], cur, ALL)).toEqual([]);
+  it("compares every other commit, and not the head's own", () => {
+    expect(commitsToCompare([cand({}, { sha: OLD }), cand({}, { sha: HEAD })], cur, ALL)).toEqual([OLD]);
   });
 });
 
@@ -276,10 +302,17 @@ describe('decide: ancestry', () => {
   });
 
   it("'unknown' skips when the current commit has no in-progress deployment", () => {
-    const d = one(cand({ createdAt: 1 }, { sha: OLD }), current(), ALL, unknown('no token'));
+    const [d] = decide([cand({ createdAt: 1 }, { sha: OLD })], current(), opts({ projectScoped: true }), unknown('no token'));
+    expect(d!.cancel).toBe(false);
+    expect(d!.reason).toMatch(/unknown/);
+    expect(d!.reason).toMatch(/no in-progress deployment/);
+  });
+
+  it('a transient failure to answer (5xx, timeout) never falls back on creation order', () => {
+    const transient = new Map<string, Ancestry>([[OLD, { relation: 'unknown', why: 'GitHub answered 502', transient: true }]]);
+    const d = one(cand({ createdAt: 1 }, { sha: OLD }), current(), ALL, transient);
     expect(d.cancel).toBe(false);
-    expect(d.reason).toMatch(/unknown/);
-    expect(d.reason).toMatch(/no in-progress deployment/);
+    expect(d.reason).toBe(`could not check whether ${OLD.slice(0, 7)} is older (GitHub answered 502): left alone`);
   });
 
   it('a finished own deployment is no bound for the creation-time fallback', () => {
@@ -374,9 +407,62 @@ describe('decide: decisions', () => {
 // commitsToCompare
 // ---------------------------------------------------------------------------------------------
 
+describe('decide: projects (monorepos)', () => {
+  it('without project-id, supersedes only in projects where the current commit builds too', () => {
+    const web = cand({ projectId: 'prj_web' }, { sha: OLD });
+    const docs = cand({ projectId: 'prj_docs' }, { sha: OLD });
+    const own = cand({ projectId: 'prj_web', createdAt: 5000 }, { sha: HEAD });
+    const ds = decide([web, docs, own], current(), ALL, older(OLD));
+    expect(ds.map((d) => d.cancel)).toEqual([true, false, false]);
+    expect(ds[1]!.reason).toBe(
+      'the current commit has no build in progress in project prj_docs: it may not build that project at all; pass project-id to cancel there regardless',
+    );
+  });
+
+  it('with project-id, the project given is the one that counts', () => {
+    const ds = decide([cand({ projectId: 'prj_docs' }, { sha: OLD })], current(), opts({ projectScoped: true }), older(OLD));
+    expect(ds[0]!.cancel).toBe(true);
+  });
+
+  it('the creation-time fallback is bounded per project', () => {
+    const ds = decide(
+      [
+        cand({ projectId: 'prj_web', createdAt: 300 }, { sha: OLD }),
+        cand({ projectId: 'prj_web', createdAt: 200 }, { sha: HEAD }),
+        cand({ projectId: 'prj_api', createdAt: 100 }, { sha: OLD }),
+        cand({ projectId: 'prj_api', createdAt: 400 }, { sha: HEAD }),
+      ],
+      current(),
+      ALL,
+      new Map<string, Ancestry>([[OLD, { relation: 'unknown', why: 'no token' }]]),
+    );
+    expect(ds.map((d) => d.cancel)).toEqual([false, false, true, false]);
+  });
+});
+
+describe("decide: builds of a fork's commits", () => {
+  const fork = { forkCommit: true };
+  it("a push to a branch never supersedes a fork pull request's build of a branch of the same name", () => {
+    const d = one(cand({}, { ...fork, prId: 9 }));
+    expect(d.cancel).toBe(false);
+    expect(d.reason).toBe("a build of pull request #9 from a fork, which only that pull request's own runs may supersede");
+    expect(one(cand({}, { ...fork })).reason).toMatch(/^a build of a pull request from a fork/);
+  });
+
+  it("that pull request's own runs do supersede it", () => {
+    expect(one(cand({}, { ...fork, prId: 9 }), current({ pullRequest: { number: 9, fromFork: true } })).cancel).toBe(true);
+  });
+});
+
 describe('commitsToCompare', () => {
   it('lists each ancestry-dependent commit once', () => {
-    const cs = [cand({}, { sha: OLD }), cand({}, { sha: OLD }), cand({ readyState: 'QUEUED' }, { sha: OLD2 }), cand({}, { sha: OLD })];
+    const cs = [
+      cand({}, { sha: OLD }),
+      cand({}, { sha: OLD }),
+      cand({ readyState: 'QUEUED' }, { sha: OLD2 }),
+      cand({}, { sha: OLD }),
+      cand({}, { sha: HEAD }),
+    ];
     const shas = commitsToCompare(cs, current(), ALL);
     expect([...shas].sort()).toEqual([OLD, OLD2]);
   });
@@ -403,11 +489,19 @@ describe('commitsToCompare', () => {
 
   it('leaves out fork pull request deployments not linked to the pull request', () => {
     const cur = current({ pullRequest: { number: 7, fromFork: true } });
-    expect(commitsToCompare([cand({}, { sha: OLD, prId: 8 }), cand({}, { sha: OLD2, prId: 7 })], cur, ALL)).toEqual([OLD2]);
+    expect(
+      commitsToCompare([cand({}, { sha: OLD, prId: 8 }), cand({}, { sha: OLD2, prId: 7 }), cand({}, { sha: HEAD })], cur, ALL),
+    ).toEqual([OLD2]);
   });
 
-  it('is empty on a closed pull request', () => {
-    expect(commitsToCompare([cand({}, { sha: OLD })], current({ closedPullRequest: true }), ALL)).toEqual([]);
+  it('without project-id, leaves out projects where the current commit has no build (nothing to compare there)', () => {
+    const cs = [
+      cand({ projectId: 'prj_web' }, { sha: OLD }),
+      cand({ projectId: 'prj_docs' }, { sha: OLD2 }),
+      cand({ projectId: 'prj_web' }, { sha: HEAD }),
+    ];
+    expect(commitsToCompare(cs, current(), ALL)).toEqual([OLD]);
+    expect([...commitsToCompare(cs, current(), opts({ projectScoped: true }))].sort()).toEqual([OLD, OLD2]);
   });
 });
 
@@ -613,6 +707,8 @@ interface World {
   repoOk: (c: Candidate) => boolean;
   targetOk: (c: Candidate) => boolean;
   eligible: (c: Candidate) => boolean;
+  /** The earliest of the current commit's own in-progress builds (same repository and branch), if any. */
+  ownMin: number | undefined;
 }
 
 function world(s: Scenario, realisticTimes = false): World {
@@ -675,7 +771,11 @@ function world(s: Scenario, realisticTimes = false): World {
   const eligible = (c: Candidate) =>
     inProgress(c) && repoOk(c) && targetOk(c) && c.git.branch === current.branch && forkOk(c) && c.git.sha !== undefined;
 
-  return { current, options: s.options, candidates, commitIndex, cur, truth, ancestry, repoOk, targetOk, eligible };
+  const own = candidates
+    .filter((c) => inProgress(c) && repoOk(c) && c.git.branch === current.branch && c.git.sha === current.sha)
+    .map((c) => c.createdAt);
+  const ownMin = own.length ? Math.min(...own) : undefined;
+  return { current, options: s.options, candidates, commitIndex, cur, truth, ancestry, repoOk, targetOk, eligible, ownMin };
 }
 
 const RUNS = { numRuns: 500 };
@@ -695,11 +795,9 @@ describe('properties', () => {
           expect(c.git.repo?.provider ?? 'github').toBe('github');
           expect(w.targetOk(c)).toBe(true);
           if (w.current.pullRequest?.fromFork) expect(c.git.prId).toBe(w.current.pullRequest.number);
-          if (!w.current.closedPullRequest) {
-            expect(c.git.sha).toBeDefined();
-            expect(c.git.sha).not.toBe(w.current.sha);
-            expect(w.ancestry.get(c.git.sha!)?.relation).not.toBe('newer');
-          }
+          expect(c.git.sha).toBeDefined();
+          if (!w.current.closedPullRequest) expect(c.git.sha).not.toBe(w.current.sha);
+          expect(w.ancestry.get(c.git.sha!)?.relation).not.toBe('newer');
         }
       }),
       RUNS,
@@ -723,14 +821,15 @@ describe('properties', () => {
     );
   });
 
-  it('with every answer known (and no own deployment to fall back on), cancels exactly the eligible proper ancestors', () => {
+  it('with every answer known (and no own deployment to fall back on), cancels exactly the eligible proper ancestors, with project-id', () => {
     fc.assert(
       fc.property(scenarioArb({ closed: false, dropRate: 0 }), (s) => {
         const w = world(s);
-        // Diverged commits are 'unknown' by nature; without an own deployment the time fallback never fires.
+        // Diverged commits are 'unknown' by nature; without an own deployment the time fallback never fires,
+        // and without project-id nothing is superseded in a project the current commit does not build.
         const candidates = w.candidates.filter((c) => c.git.sha !== w.current.sha);
         const ds = decide(candidates, w.current, w.options, w.ancestry);
-        const expected = candidates.map((c) => w.eligible(c) && w.truth(c.git.sha!) === 'older');
+        const expected = candidates.map((c) => w.options.projectScoped && w.eligible(c) && w.truth(c.git.sha!) === 'older');
         expect(ds.map((d) => d.cancel)).toEqual(expected);
       }),
       RUNS,
@@ -743,7 +842,8 @@ describe('properties', () => {
         const linear = { ...s, nodes: s.nodes.map(() => ({ kind: 'one' as const, a: 0, b: 0 })) };
         const w = world(linear); // every commit's parent is the previous one: all comparable
         const ds = decide(w.candidates, w.current, w.options, w.ancestry);
-        const expected = w.candidates.map((c) => w.eligible(c) && w.truth(c.git.sha!) === 'older');
+        const builds = w.options.projectScoped || w.ownMin !== undefined;
+        const expected = w.candidates.map((c) => builds && w.eligible(c) && w.truth(c.git.sha!) === 'older');
         expect(ds.map((d) => d.cancel)).toEqual(expected);
       }),
       RUNS,
@@ -755,21 +855,13 @@ describe('properties', () => {
       fc.property(scenarioArb({}), (s) => {
         const w = world(s);
         const ds = decide(w.candidates, w.current, w.options, w.ancestry);
-        // The spec's own deployments: in progress, same repository and branch, the current sha.
-        const own = w.candidates
-          .filter(
-            (c) =>
-              ['QUEUED', 'INITIALIZING', 'BUILDING'].includes(c.readyState) &&
-              w.repoOk(c) &&
-              c.git.branch === w.current.branch &&
-              c.git.sha === w.current.sha,
-          )
-          .map((c) => c.createdAt);
-        const ownMin = own.length ? Math.min(...own) : undefined;
+        const { ownMin } = w;
         const expected = w.candidates.map((c) => {
           if (!w.eligible(c)) return false;
-          if (w.current.closedPullRequest) return true;
-          if (c.git.sha === w.current.sha) return false;
+          // The current commit's own builds: canceled only when its pull request is closed.
+          if (c.git.sha === w.current.sha) return w.current.closedPullRequest;
+          // Without project-id, only where the current commit builds too (one project here).
+          if (!w.options.projectScoped && ownMin === undefined) return false;
           const a = w.ancestry.get(c.git.sha!);
           if (a?.relation === 'older') return true;
           if (a?.relation === 'newer') return false;
@@ -800,14 +892,15 @@ describe('properties', () => {
         const w = world(s);
         const shas = commitsToCompare(w.candidates, w.current, w.options);
         expect(new Set(shas).size).toBe(shas.length);
-        const expected = w.current.closedPullRequest
-          ? new Set<string>()
-          : new Set(w.candidates.filter((c) => w.eligible(c) && c.git.sha !== w.current.sha).map((c) => c.git.sha!));
+        const builds = w.options.projectScoped || w.ownMin !== undefined;
+        const expected = new Set(
+          builds ? w.candidates.filter((c) => w.eligible(c) && c.git.sha !== w.current.sha).map((c) => c.git.sha!) : [],
+        );
         expect(new Set(shas)).toEqual(expected);
 
         const ds = decide(w.candidates, w.current, w.options, w.ancestry);
         for (const d of ds) {
-          if (d.cancel && !w.current.closedPullRequest) expect(shas).toContain(d.candidate.git.sha);
+          if (d.cancel && d.candidate.git.sha !== w.current.sha) expect(shas).toContain(d.candidate.git.sha);
           if (d.cancel && /ancestor|created before/.test(d.reason)) expect(shas).toContain(d.candidate.git.sha);
         }
         // Ancestry answers only matter for listed commits: dropping all others changes nothing.

@@ -55,6 +55,7 @@ export async function toCandidates(
       createdAt: deployment.createdAt ?? 0,
       readyState: deployment.readyState,
       target: deployment.target ?? null,
+      projectId: deployment.projectId,
       git: gitInfoFromMeta(deployment.meta),
     },
   }));

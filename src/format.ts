@@ -63,7 +63,8 @@ function link(text: string, href: string): string {
 
 /** The job summary: what the run did, a row per deployment. */
 export function summaryMarkdown(title: string, lines: string[], results: DeploymentResult[]): string {
-  const out = [`## ${title}`, '', ...lines, ''];
+  // The lines carry names from the event and the API (a branch name is chosen by whoever pushed it).
+  const out = [`## ${title}`, '', ...lines.map(cell), ''];
   // What the run did comes first; what it left alone (in superseded mode often most of the team's
   // builds) folds away below, each with its reason.
   const acted = results.filter((r) => r.outcome !== 'skipped');

@@ -161,21 +161,35 @@ const schema = z
         }
         return token;
       }),
-    'deployment-id': optionalText.transform((s, ctx) => {
-      const refs: DeploymentRef[] = [];
-      const seen = new Set<string>();
-      for (const value of (s ?? '').split(/[\s,]+/).filter(Boolean)) {
-        const ref = parseDeploymentRef(value);
-        if (typeof ref === 'string') {
-          ctx.addIssue({ code: 'custom', message: ref });
+    // Absent (undefined): superseded mode. Given but naming nothing (an empty expression, a typo in
+    // `${{ inputs.x }}`): an error, never a silent switch to cancelling superseded deployments.
+    'deployment-id': z
+      .string()
+      .optional()
+      .transform((s, ctx) => {
+        const refs: DeploymentRef[] = [];
+        const seen = new Set<string>();
+        const values = (s ?? '').split(/[\s,]+/).filter(Boolean);
+        if (s !== undefined && values.length === 0) {
+          ctx.addIssue({
+            code: 'custom',
+            message:
+              'is set but names no deployment. Pass deployment ids (dpl_…) or URLs; if it comes from an expression, check that it is not empty. To cancel the deployments the current commit supersedes, leave deployment-id out.',
+          });
           return z.NEVER;
         }
-        const key = ref.kind === 'id' ? ref.id : ref.host;
-        if (!seen.has(key)) refs.push(ref);
-        seen.add(key);
-      }
-      return refs;
-    }),
+        for (const value of values) {
+          const ref = parseDeploymentRef(value);
+          if (typeof ref === 'string') {
+            ctx.addIssue({ code: 'custom', message: ref });
+            return z.NEVER;
+          }
+          const key = ref.kind === 'id' ? ref.id : ref.host;
+          if (!seen.has(key)) refs.push(ref);
+          seen.add(key);
+        }
+        return refs;
+      }),
     'team-id': pattern(/^team_[A-Za-z0-9]+$/, (s) =>
       /^[A-Za-z0-9._-]+$/.test(s)
         ? `must be a team id (team_ followed by letters and digits), not ${show(s)}. If that is your team's slug, pass it as team-slug instead.`
@@ -269,6 +283,9 @@ export function parseInputs(raw: RawInputs): Inputs {
 export function readInputs(): Inputs {
   const raw: RawInputs = {};
   for (const name of INPUT_NAMES) raw[name] = core.getInput(name, { trimWhitespace: false });
+  // The runner sets INPUT_<NAME> only for inputs given in `with:` (or with a default): an absent
+  // deployment-id means superseded mode, an empty one is a mistake.
+  if (process.env['INPUT_DEPLOYMENT-ID'] === undefined) raw['deployment-id'] = undefined;
   for (const secret of [raw.token, raw['github-token']]) {
     if (secret?.trim()) core.setSecret(secret.trim());
   }

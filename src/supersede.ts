@@ -11,6 +11,8 @@ export interface Candidate {
   /** 'production', null for a preview, or a custom environment's name. */
   target: string | null;
   git: GitInfo;
+  /** The Vercel project it belongs to. */
+  projectId?: string;
   /** Its metadata lacked git info and reading its gitSource failed: why. */
   unreadable?: string;
 }
@@ -18,8 +20,12 @@ export interface Candidate {
 /** How a candidate's commit relates to the current commit, by git ancestry. */
 export type Ancestry =
   | { relation: 'older' | 'newer' | 'same' }
-  /** Not established: history diverged, an unknown commit, no token... `why` says which. */
-  | { relation: 'unknown'; why: string };
+  /**
+   * Not established, `why` says why. A fact about the history (diverged after a force-push, an
+   * unknown commit, no usable token) lets creation order stand in; a `transient` failure to answer
+   * (a 5xx or timeout after retries) does not: the deployment is left alone.
+   */
+  | { relation: 'unknown'; why: string; transient?: boolean };
 
 export interface SelectionOptions {
   target: Target;
@@ -83,14 +89,22 @@ function settle(c: Candidate, current: CurrentCommit, options: SelectionOptions)
   if (!c.git.branch) return skip('its git metadata names no branch');
   if (c.git.branch !== current.branch) return skip(`branch ${c.git.branch}, not ${current.branch}`);
 
+  // A fork's branch name means nothing here: builds of a fork's pull request go with that pull request only.
   const pr = current.pullRequest;
   if (pr?.fromFork && c.git.prId !== pr.number) {
     return skip(`pull request #${pr.number} comes from a fork, and this deployment is not linked to it`);
   }
+  if (c.git.forkCommit && (c.git.prId === undefined || c.git.prId !== pr?.number)) {
+    const which = c.git.prId === undefined ? 'a pull request' : `pull request #${c.git.prId}`;
+    return skip(`a build of ${which} from a fork, which only that pull request's own runs may supersede`);
+  }
   if (!c.git.sha) return skip('its git metadata names no commit');
 
-  if (current.closedPullRequest) return { verdict: 'cancel', reason: `pull request closed: every build of ${current.branch} is stale` };
-  if (c.git.sha === current.sha) return { verdict: 'own', reason: `the current commit's own deployment (${short(current.sha)})` };
+  if (c.git.sha === current.sha) {
+    return current.closedPullRequest
+      ? { verdict: 'cancel', reason: `pull request #${pr?.number} closed: its head's builds are no longer needed` }
+      : { verdict: 'own', reason: `the current commit's own deployment (${short(current.sha)})` };
+  }
   return { verdict: 'compare' };
 }
 
@@ -113,17 +127,45 @@ export function needsGitSource(c: Candidate, current: CurrentCommit, options: Se
   return repo === undefined || repo === 'unknown';
 }
 
+/**
+ * When the current commit's own in-progress builds started, per project (the earliest: the safe
+ * bound). With project-id they all count for the one project listed.
+ */
+function ownBuilds(candidates: readonly Candidate[], current: CurrentCommit, options: SelectionOptions): (c: Candidate) => number | undefined {
+  const since = new Map<string, number>();
+  for (const c of candidates) {
+    if (!isOwnBuild(c, current, options)) continue;
+    const key = options.projectScoped ? '' : (c.projectId ?? '');
+    since.set(key, Math.min(since.get(key) ?? Infinity, c.createdAt));
+  }
+  return (c) => since.get(options.projectScoped ? '' : (c.projectId ?? ''));
+}
+
+/**
+ * Another commit of the same branch, left to ancestry, needs (without project-id) a build of the
+ * current commit in its own project: in a monorepo, a commit that does not build a project (an
+ * ignored build step) must not cancel that project's last build of the changes before it.
+ */
+function needsOwnBuild(c: Candidate, ownSince: number | undefined, options: SelectionOptions): string | undefined {
+  if (options.projectScoped || ownSince !== undefined) return undefined;
+  return `the current commit has no build in progress in project ${c.projectId ?? '(unknown)'}: it may not build that project at all; pass project-id to cancel there regardless`;
+}
+
 /** The distinct commits whose ancestry against the current commit the decision needs. */
 export function commitsToCompare(candidates: readonly Candidate[], current: CurrentCommit, options: SelectionOptions): string[] {
-  const shas = candidates.filter((c) => settle(c, current, options).verdict === 'compare').map((c) => c.git.sha!);
+  const own = ownBuilds(candidates, current, options);
+  const shas = candidates
+    .filter((c) => settle(c, current, options).verdict === 'compare' && !needsOwnBuild(c, own(c), options))
+    .map((c) => c.git.sha!);
   return [...new Set(shas)];
 }
 
 /**
  * Which candidates the current commit supersedes. Never selected: finished deployments, other
  * repositories and branches, the current commit's own (outside a closed pull request), and commits
- * newer than the current one. Where ancestry is unknown, only deployments created before the current
- * commit's own deployment are selected; where that is unknown too, none.
+ * newer than the current one. Where ancestry cannot be established, only deployments created before
+ * the current commit's own deployment are selected; where that is unknown too, or GitHub failed to
+ * answer, none.
  */
 export function decide(
   candidates: readonly Candidate[],
@@ -131,14 +173,13 @@ export function decide(
   options: SelectionOptions,
   ancestry: ReadonlyMap<string, Ancestry>,
 ): Decision[] {
-  const settled = candidates.map((candidate) => ({ candidate, settled: settle(candidate, current, options) }));
-  // The current commit's own in-progress deployments bound the creation-time fallback, whatever their
-  // target or PR link: each shows when the current commit arrived. The earliest is the safe bound.
-  const own = candidates.filter((c) => isOwnBuild(c, current, options)).map((c) => c.createdAt);
-  const ownCreatedAt = own.length ? Math.min(...own) : undefined;
-
-  return settled.map(({ candidate, settled }) => {
+  const own = ownBuilds(candidates, current, options);
+  return candidates.map((candidate) => {
+    const settled = settle(candidate, current, options);
     if (settled.verdict !== 'compare') return { candidate, cancel: settled.verdict === 'cancel', reason: settled.reason };
+    const ownSince = own(candidate);
+    const noOwnBuild = needsOwnBuild(candidate, ownSince, options);
+    if (noOwnBuild) return { candidate, cancel: false, reason: noOwnBuild };
     const sha = candidate.git.sha!;
     const answer = ancestry.get(sha) ?? { relation: 'unknown', why: 'not compared' };
     switch (answer.relation) {
@@ -153,14 +194,17 @@ export function decide(
       case 'same':
         return { candidate, cancel: false, reason: `the current commit's own deployment (${short(current.sha)})` };
       case 'unknown':
-        if (ownCreatedAt === undefined) {
+        if (answer.transient) {
+          return { candidate, cancel: false, reason: `could not check whether ${short(sha)} is older (${answer.why}): left alone` };
+        }
+        if (ownSince === undefined) {
           return {
             candidate,
             cancel: false,
             reason: `ancestry of ${short(sha)} unknown (${answer.why}), and the current commit has no in-progress deployment to compare creation times with`,
           };
         }
-        return candidate.createdAt < ownCreatedAt
+        return candidate.createdAt < ownSince
           ? {
               candidate,
               cancel: true,

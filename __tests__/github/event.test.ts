@@ -60,6 +60,13 @@ describe('currentCommit', () => {
     });
   });
 
+  it('a pull request whose fork was deleted (head.repo null) counts as from a fork', () => {
+    const deleted = { ...pr('closed'), pull_request: { ...pr('closed').pull_request, head: { sha: HEAD, ref: 'main', repo: null } } };
+    expect(currentCommit(env('pull_request', deleted, { GITHUB_SHA: MERGE }), {})).toMatchObject({
+      pullRequest: { number: 5, fromFork: true },
+    });
+  });
+
   it('a closed pull request, and one from a fork', () => {
     expect(currentCommit(env('pull_request', pr('closed'), { GITHUB_SHA: MERGE }), {})).toMatchObject({ closedPullRequest: true });
     expect(currentCommit(env('pull_request', pr('opened', 99), { GITHUB_SHA: MERGE }), {})).toMatchObject({

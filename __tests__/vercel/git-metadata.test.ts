@@ -221,3 +221,32 @@ describe('mergeGitInfo', () => {
     expect(mergeGitInfo(full, source)).toStrictEqual(full);
   });
 });
+
+describe('forkCommit', () => {
+  it('is set when the commit lives in another repository than the linked one (a fork pull request)', () => {
+    expect(gitInfoFromMeta({ githubCommitSha: 'a'.repeat(40), githubRepoId: '1', githubCommitRepoId: '2' }).forkCommit).toBe(true);
+    expect(
+      gitInfoFromMeta({
+        githubCommitSha: 'a'.repeat(40),
+        githubOrg: 'acme',
+        githubRepo: 'web',
+        githubCommitOrg: 'someone',
+        githubCommitRepo: 'web',
+      }).forkCommit,
+    ).toBe(true);
+  });
+
+  it('is absent for the linked repository itself, or when meta cannot tell', () => {
+    expect(gitInfoFromMeta({ githubCommitSha: 'a'.repeat(40), githubRepoId: '1', githubCommitRepoId: '1' }).forkCommit).toBeUndefined();
+    expect(
+      gitInfoFromMeta({
+        githubCommitSha: 'a'.repeat(40),
+        githubOrg: 'Acme',
+        githubRepo: 'web',
+        githubCommitOrg: 'acme',
+        githubCommitRepo: 'Web',
+      }).forkCommit,
+    ).toBeUndefined();
+    expect(gitInfoFromMeta({ githubCommitSha: 'a'.repeat(40), githubRepoId: '1' }).forkCommit).toBeUndefined();
+  });
+});

@@ -63,7 +63,7 @@ export async function compareCommits(options: {
       });
       answers.set(sha, relationOf(data.status, sha, head));
     } catch (error) {
-      answers.set(sha, { relation: 'unknown', why: whyNot(error, sha, repository) });
+      answers.set(sha, unknownBecause(error, sha, repository));
     }
   });
   return answers;
@@ -84,15 +84,19 @@ function relationOf(status: string, sha: string, head: string): Ancestry {
   }
 }
 
-function whyNot(error: unknown, sha: string, repository: Repository): string {
+/**
+ * Why the compare failed. A 404 (the commit is gone, e.g. force-pushed away) and a refused token
+ * are facts the creation-time fallback may stand in for; no answer or a 5xx is transient.
+ */
+function unknownBecause(error: unknown, sha: string, repository: Repository): Ancestry {
   // octokit wraps what its fetch throws (our TransportError: no response) in a RequestError with status 500.
   const cause = (error as { cause?: { name?: string; message?: string } } | null)?.cause;
-  if (cause?.name === 'TransportError') return `GitHub's compare API did not answer: ${cause.message}`;
+  if (cause?.name === 'TransportError') return { relation: 'unknown', why: `GitHub's compare API did not answer: ${cause.message}`, transient: true };
   const status = (error as { status?: number } | null)?.status;
   const name = `${repository.owner}/${repository.name}`;
-  if (status === 404) return `commit ${short(sha)} not found in ${name}`;
-  if (status === 401) return 'GitHub rejected github-token (401)';
-  if (status === 403) return `github-token may not read ${name} (403): grant it contents: read`;
-  if (status) return `GitHub's compare API answered ${status}`;
-  return `GitHub's compare API failed (${(error as { message?: string } | null)?.message ?? String(error)})`;
+  if (status === 404) return { relation: 'unknown', why: `commit ${short(sha)} not found in ${name}` };
+  if (status === 401) return { relation: 'unknown', why: 'GitHub rejected github-token (401)' };
+  if (status === 403) return { relation: 'unknown', why: `github-token may not read ${name} (403): grant it contents: read` };
+  const said = status ? `answered ${status}` : `failed (${(error as { message?: string } | null)?.message ?? String(error)})`;
+  return { relation: 'unknown', why: `GitHub's compare API ${said}`, transient: true };
 }

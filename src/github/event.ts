@@ -62,10 +62,12 @@ export function currentCommit(env: NodeJS.ProcessEnv, overrides: { sha?: string;
     sha = pr.head?.sha;
     branch = pr.head?.ref;
     closedPullRequest = payload.action === 'closed';
-    const headRepo = pr.head?.repo?.id;
+    // A pull request whose head repository is gone (a deleted fork: head.repo is null) counts as from a fork.
+    const headRepo = pr.head?.repo;
     const baseRepo = pr.base?.repo?.id ?? payload.repository?.id;
     if (typeof pr.number === 'number') {
-      pullRequest = { number: pr.number, fromFork: headRepo !== undefined && baseRepo !== undefined && headRepo !== baseRepo };
+      const fromFork = headRepo == null || (headRepo.id !== undefined && baseRepo !== undefined && headRepo.id !== baseRepo);
+      pullRequest = { number: pr.number, fromFork };
     }
   } else {
     const ref = env.GITHUB_REF ?? '';

@@ -8,6 +8,8 @@ export interface GitInfo {
   repo?: { provider: string; id?: string; owner?: string; name?: string };
   /** The pull request number, when Vercel knows it. */
   prId?: number;
+  /** The commit lives in another repository than the linked one: a build of a fork's pull request. */
+  forkCommit?: boolean;
 }
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
@@ -35,7 +37,20 @@ export function gitInfoFromMeta(meta: Record<string, unknown> | undefined): GitI
     repo = { provider: 'bitbucket', id: text(meta.bitbucketRepoUuid) };
   }
   const prId = Number(text(meta.githubPrId) ?? NaN);
-  return strip({ sha: sha?.toLowerCase(), branch, repo, prId: Number.isInteger(prId) ? prId : undefined });
+  return strip({ sha: sha?.toLowerCase(), branch, repo, prId: Number.isInteger(prId) ? prId : undefined, forkCommit: forkCommit(meta) });
+}
+
+/** githubCommitRepoId/Org/Repo name the repository the commit lives in; githubRepoId/Org/Repo the linked one. */
+function forkCommit(meta: Record<string, unknown>): true | undefined {
+  const linkedId = text(meta.githubRepoId);
+  const commitId = text(meta.githubCommitRepoId);
+  if (linkedId && commitId) return linkedId !== commitId ? true : undefined;
+  const linked = [text(meta.githubOrg), text(meta.githubRepo)];
+  const commit = [text(meta.githubCommitOrg), text(meta.githubCommitRepo)];
+  if (linked.every(Boolean) && commit.every(Boolean)) {
+    return linked.join('/').toLowerCase() !== commit.join('/').toLowerCase() ? true : undefined;
+  }
+  return undefined;
 }
 
 /** From `gitSource` (GET /v13/deployments/{id}?withGitRepoInfo=true). */
@@ -59,6 +74,7 @@ export function mergeGitInfo(meta: GitInfo, source: GitInfo): GitInfo {
     branch: meta.branch ?? source.branch,
     repo: meta.repo ?? source.repo,
     prId: meta.prId ?? source.prId,
+    forkCommit: meta.forkCommit,
   });
 }
 
