@@ -101,6 +101,86 @@ describe('cancelDeployments', () => {
     expect(results[0]!.reason).toBe('not attempted: Vercel rejected the token');
   });
 
+  const host = (h: string) => ({ ref: { kind: 'host' as const, host: h } });
+  const calls = () => sim.requests.map((r) => `${r.method} ${r.path}`);
+
+  it('a deployment named by its id and by its URL is canceled and reported once, at its first position', async () => {
+    const d = add('BUILDING');
+    const { results } = await cancelDeployments(client, [...byId(d.id), host(d.url)], { dryRun: false });
+    expect(results).toHaveLength(1);
+    expect(results[0]).toMatchObject({ id: d.id, url: d.url, stateBefore: 'BUILDING', readyState: 'CANCELED', outcome: 'canceled' });
+    // The URL is resolved once; the cancel is sent once.
+    expect(calls()).toEqual([`GET /v13/deployments/${d.url}`, `PATCH /v12/deployments/${d.id}/cancel`]);
+  });
+
+  it('URL first, then the id: the one row is where the URL was', async () => {
+    const a = add('BUILDING');
+    const d = add('QUEUED');
+    const { results } = await cancelDeployments(client, [...byId(a.id), host(d.url), ...byId(d.id)], { dryRun: false });
+    expect(results.map((r) => [r.id, r.outcome])).toEqual([
+      [a.id, 'canceled'],
+      [d.id, 'canceled'],
+    ]);
+    expect(sim.requests.filter((r) => r.method === 'PATCH')).toHaveLength(2);
+  });
+
+  it('duplicates among many refs: order of first occurrences kept, a URL that resolves to nothing stays a failed row in its place', async () => {
+    const a = add('BUILDING');
+    const b = add('BUILDING');
+    const c = add('READY');
+    const targets = [host(b.url), ...byId(a.id), host('nope.vercel.app'), ...byId(b.id), host(a.url), host(c.url), ...byId(c.id)];
+    const { results, fatal } = await cancelDeployments(client, targets, { dryRun: false, concurrency: 3 });
+    expect(fatal).toBeUndefined();
+    expect(results.map((r) => [r.id, r.url, r.outcome])).toEqual([
+      [b.id, b.url, 'canceled'],
+      [a.id, a.url, 'canceled'],
+      [null, 'nope.vercel.app', 'failed'],
+      [c.id, c.url, 'already-finished'],
+    ]);
+    // One GET per URL; one PATCH per in-progress deployment; none for the finished one (its URL told).
+    expect(
+      calls()
+        .filter((call) => call.startsWith('GET'))
+        .sort(),
+    ).toEqual([a.url, b.url, c.url, 'nope.vercel.app'].map((h) => `GET /v13/deployments/${h}`).sort());
+    expect(
+      calls()
+        .filter((call) => call.startsWith('PATCH'))
+        .sort(),
+    ).toEqual([a.id, b.id].map((id) => `PATCH /v12/deployments/${id}/cancel`).sort());
+  });
+
+  it('dry run: an id and its URL are one row, read once', async () => {
+    const d = add('BUILDING');
+    const { results } = await cancelDeployments(client, [...byId(d.id), host(d.url)], { dryRun: true });
+    expect(results.map((r) => [r.id, r.outcome])).toEqual([[d.id, 'would-cancel']]);
+    expect(calls()).toEqual([`GET /v13/deployments/${d.url}`]);
+  });
+
+  it('no duplicates, no extra requests: ids are canceled directly, each URL read once', async () => {
+    const a = add('BUILDING');
+    const b = add('BUILDING');
+    const { results } = await cancelDeployments(client, [...byId(a.id), host(b.url)], { dryRun: false });
+    expect(results.map((r) => r.outcome)).toEqual(['canceled', 'canceled']);
+    expect(calls().sort()).toEqual(
+      [`GET /v13/deployments/${b.url}`, `PATCH /v12/deployments/${a.id}/cancel`, `PATCH /v12/deployments/${b.id}/cancel`].sort(),
+    );
+  });
+
+  it('a rejected token while resolving URLs stops everything: no cancel, every row skipped', async () => {
+    const a = add('BUILDING');
+    const b = add('BUILDING');
+    const rejecting = new VercelClient({ apiUrl, token: 'vrc_wrong', scope: {} });
+    const { results, fatal } = await cancelDeployments(rejecting, [...byId(a.id), host(b.url), ...byId(b.id)], { dryRun: false });
+    expect(fatal).toMatchObject({ status: 403, tokenRejected: true });
+    expect(sim.requests.map((r) => r.method)).toEqual(['GET']);
+    expect(results.map((r) => [r.id, r.url, r.outcome])).toEqual([
+      [a.id, null, 'skipped'],
+      [null, b.url, 'skipped'],
+      [b.id, null, 'skipped'],
+    ]);
+  });
+
   it('runs many cancels, every one accounted for in order', async () => {
     const ids = Array.from({ length: 23 }, (_, i) => add(i % 5 === 0 ? 'READY' : 'BUILDING').id);
     const { results } = await cancelDeployments(client, byId(...ids), { dryRun: false, concurrency: 4 });

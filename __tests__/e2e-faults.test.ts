@@ -173,6 +173,16 @@ describe('fail-on-error', () => {
     expect(result.stdout).toMatch(/^::warning::Vercel rejected the token/m);
   });
 
+  it('false: a configuration Vercel refuses (a team the token cannot reach) still fails', async () => {
+    const result = await runAction({
+      inputs: { token: TOKEN, 'api-url': apiUrl, 'fail-on-error': 'false', 'team-id': 'team_notMine', 'github-token': '' },
+      env: { GITHUB_EVENT_NAME: 'push', GITHUB_SHA: 'a'.repeat(40), GITHUB_REF: 'refs/heads/main' },
+      event: { repository: { id: 5, full_name: 'acme/web' } },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^::error::GET \/v6\/deployments returned HTTP 403/m);
+  });
+
   it('false: invalid input still fails', async () => {
     const result = await cancel({ 'fail-on-error': 'false', retries: 'many' }, 'dpl_abc');
     expect(result.code).toBe(1);

@@ -137,18 +137,58 @@ describe('superseded mode', () => {
     expect(github.requests.map((r) => r.path)).toEqual([`/repos/acme/web/compare/${f1.sha}...${f2.sha}`]);
   });
 
-  it("pull_request closed: cancels every in-progress build of the branch, the head's own included", async () => {
-    const [f1, f2] = history(2) as [string, string];
+  it("pull_request closed: cancels the head's own builds and older ones, never a newer commit's", async () => {
+    const [f1, f2, f3] = history(3) as [string, string, string];
     const older = deploy(f1, 'feature');
     const own = deploy(f2, 'feature');
+    const newer = deploy(f3, 'feature'); // pushed to the branch after the pull request's head
     const main = deploy(f1, 'main');
 
     const result = await run(pullRequestEvent(f2, 'feature', 'closed'));
 
     expect(result.code).toBe(0);
-    expect(outcomes(result)).toEqual({ [older.id]: 'canceled', [own.id]: 'canceled', [main.id]: 'skipped' });
-    expect(reasonOf(result, own.id)).toBe('canceled by this run: pull request closed: every build of feature is stale');
-    expect(github.requests).toHaveLength(0);
+    expect(outcomes(result)).toEqual({ [older.id]: 'canceled', [own.id]: 'canceled', [newer.id]: 'skipped', [main.id]: 'skipped' });
+    expect(reasonOf(result, own.id)).toBe("canceled by this run: pull request #7 closed: its head's builds are no longer needed");
+    expect(reasonOf(result, newer.id)).toMatch(/is newer than the current commit/);
+    expect(github.requests.map((r) => r.path).sort()).toEqual(
+      [`/repos/acme/web/compare/${f1}...${f2}`, `/repos/acme/web/compare/${f3}...${f2}`].sort(),
+    );
+  });
+
+  it('a closed pull request from a deleted fork cancels nothing of the base branch', async () => {
+    const [c1, c2] = history(2) as [string, string];
+    const production = deploy(c1, 'main', { target: 'production' });
+    const event = pullRequestEvent(c2, 'main', 'closed');
+    (event.event.pull_request.head as { repo: unknown }).repo = null;
+    const result = await run(event);
+    expect(result.code).toBe(0);
+    expect(outcomes(result)[production.id]).toBe('skipped');
+    expect(reasonOf(result, production.id)).toBe('pull request #7 comes from a fork, and this deployment is not linked to it');
+    expect(state(production.id)).toBe('BUILDING');
+  });
+
+  it("a push leaves alone a fork pull request's build of a branch with the same name", async () => {
+    const [c1, c2] = history(2) as [string, string];
+    const forkBuild = vercel.addDeployment({
+      ownerId: 'user_alice',
+      readyState: 'BUILDING',
+      meta: { ...gitMeta(c1, 'main'), githubCommitRepoId: '777', githubCommitOrg: 'someone', githubPrId: '12' },
+    });
+    deploy(c2, 'main');
+    const result = await run(pushEvent(c2, 'main'));
+    expect(outcomes(result)[forkBuild.id]).toBe('skipped');
+    expect(reasonOf(result, forkBuild.id)).toMatch(/^a build of pull request #12 from a fork/);
+  });
+
+  it('without project-id, leaves alone the projects the current commit does not build (monorepos)', async () => {
+    const [c1, c2] = history(2) as [string, string];
+    const web = deploy(c1, 'main', { projectId: 'prj_web' });
+    const docs = deploy(c1, 'main', { projectId: 'prj_docs' });
+    deploy(c2, 'main', { projectId: 'prj_web' });
+    const result = await run(pushEvent(c2, 'main'));
+    expect(outcomes(result)).toMatchObject({ [web.id]: 'canceled', [docs.id]: 'skipped' });
+    expect(reasonOf(result, docs.id)).toMatch(/no build in progress in project prj_docs/);
+    expect(github.requests).toHaveLength(1);
   });
 
   it('tag push: nothing to do, says so, exits 0, no request', async () => {
@@ -180,6 +220,7 @@ describe('superseded mode', () => {
     const stale = deploy(c1, 'main'); // created first: the oldest, listed last
     for (let i = 0; i < 230; i++)
       vercel.addDeployment({ ownerId: 'user_alice', readyState: 'BUILDING', meta: gitMeta(randomSha(), `other-${i}`) });
+    deploy(c2, 'main'); // the current commit's own build
 
     const result = await run(pushEvent(c2, 'main'));
 
@@ -309,12 +350,25 @@ describe('superseded mode', () => {
 
   it("with neither ancestry nor the current commit's own build: skips, saying why", async () => {
     const [c1, c2] = history(2) as [string, string];
-    const older = deploy(c1, 'main');
-    const result = await run(pushEvent(c2, 'main'), { 'github-token': 'ghs_wrong' });
+    const older = deploy(c1, 'main', { projectId: 'prj_web' });
+    const result = await run(pushEvent(c2, 'main'), { 'github-token': 'ghs_wrong', 'project-id': 'prj_web' });
     expect(outcomes(result)[older.id]).toBe('skipped');
     expect(reasonOf(result, older.id)).toMatch(
       /GitHub rejected github-token \(401\).*no in-progress deployment to compare creation times with/,
     );
+    expect(state(older.id)).toBe('BUILDING');
+  });
+
+  it('a compare API that fails (5xx after retries) leaves the build alone, with a warning', async () => {
+    const [c1, c2] = history(2) as [string, string];
+    const older = deploy(c1, 'main');
+    deploy(c2, 'main');
+    github.inject(() => ({ status: 503, body: 'unavailable' }));
+    const result = await run(pushEvent(c2, 'main'), { retries: '0' });
+    expect(result.code).toBe(0);
+    expect(outcomes(result)[older.id]).toBe('skipped');
+    expect(reasonOf(result, older.id)).toMatch(/^could not check whether .* is older \(GitHub's compare API answered 503\): left alone$/);
+    expect(result.stdout).toMatch(/^::warning::Could not check the ancestry of 1 commit/m);
     expect(state(older.id)).toBe('BUILDING');
   });
 

@@ -95,6 +95,51 @@ describe('by id', () => {
     expect(result.summary).toContain('| BUILDING | CANCELED |');
   });
 
+  it('a deployment given by its id and by its URL is canceled and counted once', async () => {
+    const d = sim.addDeployment({ readyState: 'BUILDING', ownerId: 'user_alice' });
+    const result = await run({ 'deployment-id': `${d.id}\nhttps://${d.url}/` });
+
+    expect(result.code).toBe(0);
+    expect(deploymentsOutput(result).map((r) => [r.id, r.outcome])).toEqual([[d.id, 'canceled']]);
+    expect(sim.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET /v13/deployments/${d.url}`,
+      `PATCH /v12/deployments/${d.id}/cancel`,
+    ]);
+    expect(result.outputs['canceled-ids']).toBe(d.id);
+    expect(result.outputs['canceled-count']).toBe('1');
+    expect(result.summary).toContain('1 deployment: 1 canceled.');
+  });
+
+  it('a cancel that went through on an attempt that timed out counts as canceled by this run', async () => {
+    const d = sim.addDeployment({ readyState: 'BUILDING', ownerId: 'user_alice' });
+    sim.inject(async ({ method, attempt }: { method: string; attempt: number }) => {
+      if (method !== 'PATCH') return undefined;
+      // Attempt 1 is applied after the action's 1 s timeout; the retry reaches Vercel after that.
+      if (attempt === 1) return { delayMs: 1200 };
+      while (sim.getDeployment(d.id).readyState !== 'CANCELED') await new Promise((resolve) => setTimeout(resolve, 10));
+      return undefined;
+    });
+    const result = await run({ 'deployment-id': d.id, 'request-timeout': '1' });
+
+    expect(result.code).toBe(0);
+    expect(sim.requests.map((r) => `${r.method} ${r.status}`)).toEqual(['PATCH 0', 'PATCH 400', 'GET 200']);
+    expect(result.stdout).toMatch(/no response within 1 s; retrying in \d\.\d s \(attempt 2 of 4\)/);
+    expect(deploymentsOutput(result)).toEqual([
+      {
+        id: d.id,
+        url: d.url,
+        readyState: 'CANCELED',
+        canceledAt: sim.getDeployment(d.id).canceledAt,
+        outcome: 'canceled',
+        reason: 'canceled by this run (an earlier attempt went through without an answer; the retry found it canceled)',
+      },
+    ]);
+    expect(result.outputs['canceled-count']).toBe('1');
+    expect(result.outputs['canceled-ids']).toBe(d.id);
+    expect(result.outputs['canceled-at']).toBe(String(sim.getDeployment(d.id).canceledAt));
+    expectNoStackTrace(result);
+  });
+
   it('fails the step when one of several ids is not found, after cancelling the rest', async () => {
     const a = sim.addDeployment({ readyState: 'BUILDING', ownerId: 'user_alice' });
     const c = sim.addDeployment({ readyState: 'BUILDING', ownerId: 'user_alice' });

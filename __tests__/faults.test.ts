@@ -204,6 +204,48 @@ describe('faults', () => {
     expect(notices[0]).toMatch(/no response within 0\.2 s; retrying/);
   });
 
+  it("a cancel applied on an attempt that timed out: the retry's 400 is reported as canceled by this run", async () => {
+    const d = building();
+    sim.inject(async ({ method, attempt }: { method: string; attempt: number }) => {
+      if (method !== 'PATCH') return undefined;
+      // Attempt 1: Vercel applies the cancel after the client has given up on the answer.
+      if (attempt === 1) return { delayMs: 600 };
+      // The retry reaches Vercel after that cancel (waiting for it here keeps the order certain).
+      while (sim.getDeployment(d.id).readyState !== 'CANCELED') await new Promise((resolve) => setTimeout(resolve, 10));
+      return undefined;
+    });
+    const before = Date.now();
+    const result = await cancelOne(d.id, { timeoutMs: 500 });
+    expect(result).toEqual({
+      id: d.id,
+      url: d.url,
+      inspectorUrl: d.inspectorUrl,
+      stateBefore: null,
+      readyState: 'CANCELED',
+      canceledAt: sim.getDeployment(d.id).canceledAt,
+      createdAt: d.createdAt,
+      outcome: 'canceled',
+      reason: 'canceled by this run (an earlier attempt went through without an answer; the retry found it canceled)',
+    });
+    expect(sim.getDeployment(d.id).canceledAt).toBeGreaterThanOrEqual(before);
+    expect(sim.requests.map((r) => [r.method, r.status])).toEqual([
+      ['PATCH', 0], // abandoned: no answer was sent
+      ['PATCH', 400],
+      ['GET', 200],
+    ]);
+    expect(notices).toEqual([expect.stringMatching(/no response within 0\.5 s; retrying/)]);
+  });
+
+  it('a 400 on a retry for a deployment canceled before this run: already finished, not counted', async () => {
+    const d = sim.addDeployment({ ownerId: 'user_alice', readyState: 'CANCELED', canceledAt: Date.now() - 60_000 });
+    sim.inject(({ method, attempt }: { method: string; attempt: number }) =>
+      method === 'PATCH' && attempt === 1 ? { status: 502, body: { error: { code: 'bad_gateway', message: 'hm' } } } : undefined,
+    );
+    const result = await cancelOne(d.id);
+    expect(result).toMatchObject({ outcome: 'already-finished', readyState: 'CANCELED', canceledAt: null });
+    expect(attempts()).toBe(2);
+  });
+
   it('a 200 missing required fields: failed, naming the field, not retried', async () => {
     const d = building();
     sim.inject(({ method }: { method: string }) => (method === 'PATCH' ? { status: 200, body: { id: d.id } } : undefined));
@@ -251,7 +293,58 @@ describe('rate limits', () => {
 
     expect(results.map((r) => r.outcome)).toEqual(Array(30).fill('canceled'));
     expect(sim.requests.filter((r) => r.status === 429)).toHaveLength(0);
-    expect(notices.filter((m) => m.includes('rate limit is nearly used up'))).toHaveLength(1);
-    expect(notices[0]).toMatch(/^Vercel's rate limit is nearly used up \(\d+ of 12 requests left until .*\): slowing down\.$/);
+    expect(notices.filter((m) => m.includes('is nearly used up'))).toHaveLength(1);
+    expect(notices[0]).toMatch(
+      /^Vercel's rate limit for PATCH \/v12\/deployments\/\{id\}\/cancel is nearly used up \(\d+ of 12 requests left until .*\): slowing down\.$/,
+    );
+  });
+
+  const hourAway = () => String(Math.ceil(Date.now() / 1000) + 3600);
+  const emptyList = { deployments: [], pagination: { count: 0, next: null, prev: null } };
+  const LIST_NOTICE =
+    /^Vercel's rate limit for GET \/v6\/deployments is nearly used up \(1 of 100 requests left until .*\): slowing down\.$/;
+
+  it('a nearly used-up list bucket does not slow down cancels: Vercel counts each endpoint on its own', async () => {
+    const ids = Array.from({ length: 5 }, () => building().id);
+    const reset = hourAway();
+    sim.inject(({ method, path }: { method: string; path: string }) =>
+      method === 'GET' && path === '/v6/deployments'
+        ? {
+            status: 200,
+            headers: { 'X-RateLimit-Limit': '100', 'X-RateLimit-Remaining': '1', 'X-RateLimit-Reset': reset },
+            body: emptyList,
+          }
+        : undefined,
+    );
+    // A budget the cancels would run out of, and fail, if they waited for the list bucket's reset.
+    const c = client({ retries: 0, deadline: Date.now() + 10_000 });
+    await c.listDeployments({});
+    await c.listDeployments({}); // the list's own bucket is low: it slows down, and says so
+
+    const { results } = await cancelDeployments(c, byId(...ids), { dryRun: false, concurrency: 2 });
+
+    expect(results.map((r) => r.outcome)).toEqual(Array(5).fill('canceled'));
+    expect(attempts('PATCH')).toBe(5);
+    expect(attempts('GET')).toBe(2);
+    expect(notices).toEqual([expect.stringMatching(LIST_NOTICE)]);
+    expect(notices.some((m) => m.includes('/cancel'))).toBe(false);
+  });
+
+  it('takes up a window that resets sooner than the one it held', async () => {
+    sim.inject(({ method, attempt }: { method: string; attempt: number }) =>
+      method === 'GET' && attempt === 1
+        ? {
+            status: 200,
+            headers: { 'X-RateLimit-Limit': '100', 'X-RateLimit-Remaining': '1', 'X-RateLimit-Reset': hourAway() },
+            body: emptyList,
+          }
+        : undefined,
+    );
+    // Held to the hour-long window, the third request would wait past this budget and fail.
+    const c = client({ retries: 0, deadline: Date.now() + 5_000 });
+    for (let i = 0; i < 5; i++) await c.listDeployments({});
+    expect(attempts('GET')).toBe(5);
+    // The second request was spaced out (1 left); its answer showed a fresh window (the simulator's own).
+    expect(notices).toEqual([expect.stringMatching(LIST_NOTICE)]);
   });
 });

@@ -31,7 +31,7 @@ export interface CancelTarget {
 }
 
 export interface CancelRun {
-  /** In the order of the targets. */
+  /** One per deployment, in the order of the targets (a deployment named twice: at its first position). */
   results: DeploymentResult[];
   /** Set when the token was rejected: the run stopped, the rest were not attempted. */
   fatal?: VercelError;
@@ -68,25 +68,47 @@ function failureReason(error: unknown, what: string): string {
   return error.message;
 }
 
+/** What the user named: the id or hostname as given, and the URL to show when it was a hostname. */
+function named(ref: DeploymentRef): { what: string; url: string | null } {
+  return ref.kind === 'id' ? { what: ref.id, url: null } : { what: ref.host, url: ref.host };
+}
+
+/** A `failed` result for the target; a rejected token is thrown instead, to stop the run. */
+function failedResult(target: CancelTarget, error: unknown, known?: Deployment): DeploymentResult {
+  if (error instanceof VercelError && error.tokenRejected) throw error;
+  const { ref } = target;
+  const { what, url } = named(ref);
+  return {
+    ...resultOf(known, { outcome: 'failed', reason: failureReason(error, what) }),
+    id: known?.id ?? (ref.kind === 'id' ? ref.id : null),
+    url: known?.url ?? url,
+  };
+}
+
+/**
+ * A hostname becomes a deployment (one GET), so that duplicates can be told apart before any cancel.
+ * Returns the target with what was read, or a `failed` result; throws only when the token is rejected.
+ */
+async function resolveTarget(client: VercelClient, target: CancelTarget): Promise<CancelTarget | DeploymentResult> {
+  if (target.known || target.ref.kind !== 'host') return target;
+  try {
+    return { ...target, known: await client.getDeployment(target.ref.host) };
+  } catch (error) {
+    return failedResult(target, error);
+  }
+}
+
 /** Cancel one deployment, or (dry run) say whether it would be. Throws only when the token is rejected. */
 async function cancelOne(client: VercelClient, target: CancelTarget, dryRun: boolean): Promise<DeploymentResult> {
-  const { ref } = target;
-  const what = ref.kind === 'id' ? ref.id : ref.host;
-  const url = ref.kind === 'host' ? ref.host : null;
-  const failed = (error: unknown, known?: Deployment): DeploymentResult => {
-    if (error instanceof VercelError && error.tokenRejected) throw error;
-    return {
-      ...resultOf(known, { outcome: 'failed', reason: failureReason(error, what) }),
-      id: known?.id ?? (ref.kind === 'id' ? ref.id : null),
-      url: known?.url ?? url,
-    };
-  };
+  const { what } = named(target.ref);
+  const failed = (error: unknown, known?: Deployment) => failedResult(target, error, known);
   const finished = (d: Deployment, before = d.readyState): DeploymentResult =>
     resultOf(d, { stateBefore: before, outcome: 'already-finished', reason: `already finished (${d.readyState}): nothing to cancel` });
+  const why = target.why ? `: ${target.why}` : '';
 
   // Read first when the state is needed to decide (dry run) or a URL must become an id.
   let known = target.known;
-  if (!known && (dryRun || ref.kind === 'host')) {
+  if (!known && (dryRun || target.ref.kind === 'host')) {
     try {
       known = await client.getDeployment(what);
     } catch (error) {
@@ -95,18 +117,20 @@ async function cancelOne(client: VercelClient, target: CancelTarget, dryRun: boo
   }
   if (known && FINISHED_STATES.has(known.readyState)) return finished(known);
   if (dryRun) {
-    const why = target.why ? `${target.why}; ` : '';
-    return resultOf(known, { outcome: 'would-cancel', reason: `dry run: ${why}in progress (${known!.readyState}), would be canceled` });
+    const because = target.why ? `${target.why}; ` : '';
+    return resultOf(known, { outcome: 'would-cancel', reason: `dry run: ${because}in progress (${known!.readyState}), would be canceled` });
   }
 
   const id = known?.id ?? what;
+  // Before the first attempt: a cancel Vercel records from this moment on may be this run's own.
+  const firstSent = Date.now();
   try {
     const after = await client.cancelDeployment(id);
     return resultOf(after, {
       stateBefore: known?.readyState ?? null,
       canceledAt: after.canceledAt ?? null,
       outcome: 'canceled',
-      reason: target.why ? `canceled by this run: ${target.why}` : 'canceled by this run',
+      reason: `canceled by this run${why}`,
     });
   } catch (error) {
     // 400: Vercel refuses to cancel a finished deployment. Read it again to tell "finished" from a real error.
@@ -117,14 +141,32 @@ async function cancelOne(client: VercelClient, target: CancelTarget, dryRun: boo
     } catch {
       return failed(error, known);
     }
+    // A 400 on a retry, for a deployment canceled since this run's first attempt: that attempt went
+    // through (a timeout, a reset or a 5xx hid its answer), so this run canceled it.
+    if (error.attempts > 1 && now.readyState === 'CANCELED' && typeof now.canceledAt === 'number' && now.canceledAt >= firstSent) {
+      return resultOf(now, {
+        stateBefore: known?.readyState ?? null,
+        canceledAt: now.canceledAt,
+        outcome: 'canceled',
+        reason: `canceled by this run${why} (an earlier attempt went through without an answer; the retry found it canceled)`,
+      });
+    }
     if (FINISHED_STATES.has(now.readyState)) return finished(now, known?.readyState ?? now.readyState);
     return failed(error, now);
   }
 }
 
+/** The deployment a target names, when known without asking: its id, or the id a hostname resolved to. */
+function idOf(target: CancelTarget): string | undefined {
+  return target.known?.id ?? (target.ref.kind === 'id' ? target.ref.id : undefined);
+}
+
 /**
- * Cancel the targets, at most `concurrency` at a time; one outcome per target, in target order.
- * One failure does not stop the rest; a rejected token stops everything not yet started.
+ * Cancel the targets, at most `concurrency` at a time; one outcome per deployment, in target order.
+ * Hostnames are resolved first (one GET each), so a deployment named twice (its id and its URL) is
+ * acted on and reported once, at its first position. A hostname that cannot be resolved is a
+ * `failed` row in its place. One failure does not stop the rest; a rejected token stops everything
+ * not yet started.
  */
 export async function cancelDeployments(
   client: VercelClient,
@@ -132,22 +174,63 @@ export async function cancelDeployments(
   { dryRun, concurrency = DEFAULT_CONCURRENCY }: { dryRun: boolean; concurrency?: number },
 ): Promise<CancelRun> {
   let fatal: VercelError | undefined;
-  const results = await mapConcurrent(
-    targets,
+  // Runs `work`, turning a rejected token (the only thing thrown) into the run's fatal error.
+  const guarded = async <T>(work: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await work();
+    } catch (error) {
+      fatal ??= error as VercelError;
+      return undefined;
+    }
+  };
+
+  // 1. Hostnames to deployments. Ids need no request; only hostnames take a slot.
+  const resolved = targets.map((target): CancelTarget | DeploymentResult | undefined =>
+    target.known || target.ref.kind !== 'host' ? target : undefined,
+  );
+  const toResolve = targets.flatMap((target, index) => (resolved[index] ? [] : [index]));
+  const lookups = await mapConcurrent(
+    toResolve,
     concurrency,
-    async (target) => {
-      try {
-        return await cancelOne(client, target, dryRun);
-      } catch (error) {
-        fatal ??= error as VercelError; // cancelOne throws only for a rejected token
-        return undefined;
-      }
-    },
+    (index) => guarded(() => resolveTarget(client, targets[index]!)),
     () => fatal !== undefined,
   );
+  toResolve.forEach((index, i) => (resolved[index] = lookups[i]));
 
-  const filled = targets.map((target, index) => {
-    const result = results[index];
+  // 2. One entry per deployment, at its first position. A later duplicate may bring what it read.
+  const entries: Array<{ target: CancelTarget; result?: DeploymentResult }> = [];
+  const byId = new Map<string, { target: CancelTarget }>();
+  targets.forEach((original, index) => {
+    const item = resolved[index];
+    if (item && !('ref' in item)) {
+      entries.push({ target: original, result: item });
+      return;
+    }
+    // Not resolved (the token was rejected first): no id to compare, and it will be skipped anyway.
+    const target = item ?? original;
+    const id = item ? idOf(target) : undefined;
+    const first = id === undefined ? undefined : byId.get(id);
+    if (first) first.target.known ??= target.known;
+    else {
+      const entry = { target: { ...target } };
+      entries.push(entry);
+      if (id !== undefined) byId.set(id, entry);
+    }
+  });
+
+  // 3. Cancel (or, dry run, read) each deployment once.
+  if (!fatal) {
+    const pending = entries.filter((entry) => !entry.result);
+    const outcomes = await mapConcurrent(
+      pending,
+      concurrency,
+      (entry) => guarded(() => cancelOne(client, entry.target, dryRun)),
+      () => fatal !== undefined,
+    );
+    pending.forEach((entry, i) => (entry.result = outcomes[i]));
+  }
+
+  const results = entries.map(({ target, result }) => {
     if (result) return result;
     const ref = target.ref;
     return resultOf(target.known, {
@@ -157,5 +240,5 @@ export async function cancelDeployments(
       reason: 'not attempted: Vercel rejected the token',
     });
   });
-  return { results: filled, fatal };
+  return { results, fatal };
 }

@@ -7,7 +7,7 @@ import { compareCommits, preloadOctokit } from './github/ancestry.js';
 import type { CurrentCommit, NothingToDo } from './github/event.js';
 import { DEFAULT_POLICY, type RetryPolicy } from './http/request.js';
 import type { Inputs } from './inputs.js';
-import { commitsToCompare, decide } from './supersede.js';
+import { commitsToCompare, decide, type Ancestry } from './supersede.js';
 import { VercelError, type VercelClient } from './vercel/client.js';
 
 /** What a mode did: lines for the log and summary, a result per deployment, the one the outputs describe. */
@@ -70,6 +70,7 @@ export async function cancelSuperseded(inputs: Inputs, client: VercelClient, con
     policy,
   });
   const decisions = decide(candidates, current, options, ancestry);
+  warnAboutAncestry(ancestry, context.warn);
 
   const deployments = new Map(entries.map((e) => [e.candidate.id, e.deployment]));
   const targets = decisions
@@ -126,4 +127,29 @@ export function failureMessage(error: unknown, tokenHint: string): string {
     );
   }
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Say when ancestry could not be checked: never silently weaker. */
+function warnAboutAncestry(ancestry: ReadonlyMap<string, Ancestry>, warn: (message: string) => void): void {
+  const unknown = [...ancestry.values()].filter((a) => a.relation === 'unknown');
+  const transient = unknown.filter((a) => a.transient);
+  const fallback = unknown.filter((a) => !a.transient);
+  const commits = (n: number) => (n === 1 ? '1 commit' : `${n} commits`);
+  if (transient.length > 0) {
+    warn(`Could not check the ancestry of ${commits(transient.length)} (${transient[0]!.why}): their builds were left alone.`);
+  }
+  if (fallback.length > 0) {
+    warn(
+      `The ancestry of ${commits(fallback.length)} could not be established (${fallback[0]!.why}): creation order stood in, ` +
+        "cancelling only builds created before the current commit's own. Give the job contents: read for the stronger rule.",
+    );
+  }
+}
+
+/**
+ * A configuration that Vercel refuses outright (a wrong team, project or parameter when listing):
+ * it fails the step even with fail-on-error false, like invalid input.
+ */
+export function isConfigurationError(error: unknown): boolean {
+  return error instanceof VercelError && !error.tokenRejected && [400, 403, 404].includes(error.status ?? 0);
 }

@@ -131,7 +131,11 @@ export function needsGitSource(c: Candidate, current: CurrentCommit, options: Se
  * When the current commit's own in-progress builds started, per project (the earliest: the safe
  * bound). With project-id they all count for the one project listed.
  */
-function ownBuilds(candidates: readonly Candidate[], current: CurrentCommit, options: SelectionOptions): (c: Candidate) => number | undefined {
+function ownBuilds(
+  candidates: readonly Candidate[],
+  current: CurrentCommit,
+  options: SelectionOptions,
+): (c: Candidate) => number | undefined {
   const since = new Map<string, number>();
   for (const c of candidates) {
     if (!isOwnBuild(c, current, options)) continue;

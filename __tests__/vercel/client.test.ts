@@ -124,6 +124,22 @@ describe('VercelClient', () => {
     expect((await errorOf(client().getDeployment('dpl_a'))).message).toMatch(/^GET \/v13\/deployments\/dpl_a failed: network error/);
   });
 
+  it('says how many attempts an error took, for an answer and for none', async () => {
+    const ready = sim.addDeployment({ ownerId: 'user_alice', readyState: 'READY' });
+    const retrying = client({ policy: { retries: 2, baseDelayMs: 1 } });
+    expect(await errorOf(retrying.cancelDeployment(ready.id))).toMatchObject({ status: 400, attempts: 1 });
+
+    sim.inject(({ method, attempt }: { method: string; attempt: number }) =>
+      method === 'PATCH' && attempt <= 2 ? { status: 503, body: { error: { code: 'unavailable' } } } : undefined,
+    );
+    // Two 503s, then the 400 on the third attempt.
+    const other = sim.addDeployment({ ownerId: 'user_alice', readyState: 'READY' });
+    expect(await errorOf(retrying.cancelDeployment(other.id))).toMatchObject({ status: 400, attempts: 3 });
+
+    sim.inject(() => 'reset');
+    expect(await errorOf(retrying.getDeployment('dpl_a'))).toMatchObject({ status: undefined, attempts: 3 });
+  });
+
   it('pages the list with until', async () => {
     for (let i = 0; i < 3; i++) sim.addDeployment({ ownerId: 'user_alice', readyState: 'BUILDING' });
     const first = await client().listDeployments({ limit: '2' });

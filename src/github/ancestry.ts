@@ -91,7 +91,8 @@ function relationOf(status: string, sha: string, head: string): Ancestry {
 function unknownBecause(error: unknown, sha: string, repository: Repository): Ancestry {
   // octokit wraps what its fetch throws (our TransportError: no response) in a RequestError with status 500.
   const cause = (error as { cause?: { name?: string; message?: string } } | null)?.cause;
-  if (cause?.name === 'TransportError') return { relation: 'unknown', why: `GitHub's compare API did not answer: ${cause.message}`, transient: true };
+  if (cause?.name === 'TransportError')
+    return { relation: 'unknown', why: `GitHub's compare API did not answer: ${cause.message}`, transient: true };
   const status = (error as { status?: number } | null)?.status;
   const name = `${repository.owner}/${repository.name}`;
   if (status === 404) return { relation: 'unknown', why: `commit ${short(sha)} not found in ${name}` };

@@ -83,7 +83,8 @@ export function describeNetworkError(error: unknown, timeoutMs: number): string 
 
 /**
  * Watches X-RateLimit-Remaining and, when it runs low, spaces request starts over what is left of
- * the window instead of letting concurrent requests collect 429s. Says so once.
+ * the window instead of letting concurrent requests collect 429s. Says so once. One gate per
+ * rate-limit bucket: Vercel counts each endpoint separately, so its client keeps a gate per endpoint.
  */
 export class RateGate {
   private remaining?: number;
@@ -92,9 +93,11 @@ export class RateGate {
   private nextStart = 0;
   private said = false;
 
+  /** `endpoint`, when the limit is per endpoint, is named in the notice: "PATCH /v12/deployments/{id}/cancel". */
   constructor(
     private readonly service: string,
     private readonly lowWater = 10,
+    private readonly endpoint?: string,
   ) {}
 
   update(headers: HeaderMap): void {
@@ -102,11 +105,13 @@ export class RateGate {
     const reset = Number(headers['x-ratelimit-reset'] ?? NaN);
     if (!Number.isFinite(remaining) || !Number.isFinite(reset)) return;
     const resetAt = reset * 1000;
-    // Responses arrive out of order: within one window, the lowest count is the latest.
+    // Responses arrive out of order: within one window, the lowest count is the latest. A response
+    // from another window (a new one, or a bucket that resets sooner than thought) is taken as it is.
     if (this.resetAt === resetAt && this.remaining !== undefined) this.remaining = Math.min(this.remaining, remaining);
-    else if (this.resetAt === undefined || resetAt >= this.resetAt) {
+    else {
       this.resetAt = resetAt;
       this.remaining = remaining;
+      this.nextStart = 0;
     }
     const limit = Number(headers['x-ratelimit-limit'] ?? NaN);
     if (Number.isFinite(limit)) this.limit = limit;
@@ -127,7 +132,7 @@ export class RateGate {
         this.said = true;
         const of = this.limit ? ` of ${this.limit}` : '';
         policy.notice(
-          `${this.service}'s rate limit is nearly used up (${this.remaining}${of} requests left until ${new Date(this.resetAt).toISOString()}): slowing down.`,
+          `${this.service}'s rate limit${this.endpoint ? ` for ${this.endpoint}` : ''} is nearly used up (${this.remaining}${of} requests left until ${new Date(this.resetAt).toISOString()}): slowing down.`,
         );
       }
       // Spread what is left over the rest of the window, one start per slot; with nothing left, wait for the reset.

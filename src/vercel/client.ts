@@ -25,10 +25,15 @@ export class VercelError extends Error {
   readonly vercelMessage?: string;
   /** 403/401 flagged invalidToken/missingToken: no other request can succeed either. */
   readonly tokenRejected: boolean;
+  /**
+   * Attempts made (0 when the time budget ran out before the first). Above 1, an earlier attempt may
+   * have reached Vercel and been applied without its answer arriving (a timeout, a reset, a 5xx).
+   */
+  readonly attempts: number;
 
   constructor(
     message: string,
-    details: { endpoint: string; status?: number; code?: string; vercelMessage?: string; tokenRejected?: boolean },
+    details: { endpoint: string; status?: number; code?: string; vercelMessage?: string; tokenRejected?: boolean; attempts?: number },
   ) {
     super(message);
     this.name = 'VercelError';
@@ -37,6 +42,7 @@ export class VercelError extends Error {
     this.code = details.code;
     this.vercelMessage = details.vercelMessage;
     this.tokenRejected = details.tokenRejected ?? false;
+    this.attempts = details.attempts ?? 1;
   }
 }
 
@@ -46,7 +52,8 @@ const USER_AGENT = 'vercel-cancel-deployment-action';
 export class VercelClient {
   private readonly options: VercelClientOptions;
   private readonly policy: RetryPolicy;
-  private readonly gate = new RateGate('Vercel');
+  /** Vercel counts its rate limits per endpoint: one gate each, keyed by method and path template. */
+  private readonly gates = new Map<string, RateGate>();
 
   constructor(options: VercelClientOptions) {
     this.options = options;
@@ -56,21 +63,35 @@ export class VercelClient {
   /** GET /v13/deployments/{idOrHostname}. */
   getDeployment(idOrHost: string, { withGitRepoInfo = false } = {}): Promise<Deployment> {
     const query: Record<string, string> = withGitRepoInfo ? { withGitRepoInfo: 'true' } : {};
-    return this.request('GET', `/v13/deployments/${encodeURIComponent(idOrHost)}`, query, DeploymentSchema);
+    return this.request('GET', '/v13/deployments/{idOrUrl}', `/v13/deployments/${encodeURIComponent(idOrHost)}`, query, DeploymentSchema);
   }
 
   /** PATCH /v12/deployments/{id}/cancel: the deployment as it is after cancelling. */
   cancelDeployment(id: string): Promise<Deployment> {
-    return this.request('PATCH', `/v12/deployments/${encodeURIComponent(id)}/cancel`, {}, DeploymentSchema);
+    return this.request('PATCH', '/v12/deployments/{id}/cancel', `/v12/deployments/${encodeURIComponent(id)}/cancel`, {}, DeploymentSchema);
   }
 
   /** One page of GET /v6/deployments; `next` is the `until` of the following page, or null. */
   async listDeployments(query: Record<string, string>): Promise<{ deployments: ListedDeployment[]; next: number | null }> {
-    const page = await this.request('GET', '/v6/deployments', query, DeploymentListSchema);
+    const page = await this.request('GET', '/v6/deployments', '/v6/deployments', query, DeploymentListSchema);
     return { deployments: page.deployments, next: page.pagination.next ?? null };
   }
 
-  private async request<S extends z.ZodType>(method: string, path: string, query: Record<string, string>, schema: S): Promise<z.infer<S>> {
+  /** The gate for one endpoint ("PATCH /v12/deployments/{id}/cancel"), made on first use. */
+  private gateFor(endpoint: string): RateGate {
+    let gate = this.gates.get(endpoint);
+    if (!gate) this.gates.set(endpoint, (gate = new RateGate('Vercel', undefined, endpoint)));
+    return gate;
+  }
+
+  /** `template` names the endpoint for its rate limit; `path` is the one requested. */
+  private async request<S extends z.ZodType>(
+    method: string,
+    template: string,
+    path: string,
+    query: Record<string, string>,
+    schema: S,
+  ): Promise<z.infer<S>> {
     const endpoint = `${method} ${path}`;
     const url = new URL(this.options.apiUrl + path);
     for (const [key, value] of Object.entries({ ...this.options.scope, ...query })) url.searchParams.set(key, value);
@@ -81,11 +102,14 @@ export class VercelClient {
         url,
         { method, headers: { Authorization: `Bearer ${this.options.token}`, Accept: 'application/json', 'User-Agent': USER_AGENT } },
         this.policy,
-        this.gate,
+        this.gateFor(`${method} ${template}`),
       );
     } catch (error) {
       const why = error instanceof TransportError ? error.message : String(error);
-      throw new VercelError(`${endpoint} failed: ${why}`, { endpoint });
+      throw new VercelError(`${endpoint} failed: ${why}`, {
+        endpoint,
+        attempts: error instanceof TransportError ? error.attempts : undefined,
+      });
     }
 
     const body = parseJson(result.text);
@@ -94,6 +118,7 @@ export class VercelClient {
       throw new VercelError(`${endpoint} returned HTTP ${result.status} with a body that is not JSON`, {
         endpoint,
         status: result.status,
+        attempts: result.attempts,
       });
     }
     const parsed = schema.safeParse(body);
@@ -103,6 +128,7 @@ export class VercelClient {
       throw new VercelError(`${endpoint} returned a response the action cannot use: field \`${field}\`: ${issue.message}`, {
         endpoint,
         status: result.status,
+        attempts: result.attempts,
       });
     }
     return parsed.data;
@@ -131,5 +157,6 @@ function httpError(endpoint: string, result: HttpResult, body: unknown): VercelE
     code,
     vercelMessage: message,
     tokenRejected,
+    attempts,
   });
 }
