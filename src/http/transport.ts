@@ -33,6 +33,24 @@ function transportFor(url: URL): Transport | Promise<Transport> {
   return secure;
 }
 
+type ProxyAgents = (url: URL) => http.Agent | undefined;
+let proxyAgents: Promise<ProxyAgents> | undefined;
+const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
+
+/**
+ * Self-hosted runners behind a proxy set https_proxy (and no_proxy). The toolkit's http-client
+ * decides, as for every other action, whether a URL goes through it, and tunnels; it is loaded
+ * only when such a variable is set.
+ */
+function proxyAgentFor(url: URL): Promise<http.Agent | undefined> | undefined {
+  if (!PROXY_VARIABLES.some((name) => process.env[name])) return undefined;
+  proxyAgents ??= import('@actions/http-client').then(({ HttpClient, getProxyUrl }) => {
+    const client = new HttpClient('vercel-cancel-deployment-action', [], { keepAlive: true });
+    return (target: URL) => (getProxyUrl(target.href) ? (client.getAgent(target.href)) : undefined);
+  });
+  return proxyAgents.then((agentFor) => agentFor(url));
+}
+
 function flatten(headers: http.IncomingHttpHeaders): HeaderMap {
   const out: HeaderMap = {};
   for (const [name, value] of Object.entries(headers)) out[name] = Array.isArray(value) ? value.join(', ') : value;
@@ -41,7 +59,8 @@ function flatten(headers: http.IncomingHttpHeaders): HeaderMap {
 
 /** Send one request and read the whole body, or reject (network error, timeout, abort). */
 export async function send(url: URL, exchange: Exchange): Promise<RawResponse> {
-  const { request, agent } = await transportFor(url);
+  const { request, agent: direct } = await transportFor(url);
+  const agent = (await proxyAgentFor(url)) ?? direct;
   return new Promise((resolve, reject) => {
     const req = request(url, { method: exchange.method, headers: exchange.headers, agent }, (res) => {
       const chunks: Buffer[] = [];
