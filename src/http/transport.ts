@@ -46,7 +46,7 @@ function proxyAgentFor(url: URL): Promise<http.Agent | undefined> | undefined {
   if (!PROXY_VARIABLES.some((name) => process.env[name])) return undefined;
   proxyAgents ??= import('@actions/http-client').then(({ HttpClient, getProxyUrl }) => {
     const client = new HttpClient('vercel-cancel-deployment-action', [], { keepAlive: true });
-    return (target: URL) => (getProxyUrl(target.href) ? (client.getAgent(target.href)) : undefined);
+    return (target: URL) => (getProxyUrl(target.href) ? client.getAgent(target.href) : undefined);
   });
   return proxyAgents.then((agentFor) => agentFor(url));
 }
