@@ -89,10 +89,9 @@ function failedResult(target: CancelTarget, error: unknown, known?: Deployment):
  * A hostname becomes a deployment (one GET), so that duplicates can be told apart before any cancel.
  * Returns the target with what was read, or a `failed` result; throws only when the token is rejected.
  */
-async function resolveTarget(client: VercelClient, target: CancelTarget): Promise<CancelTarget | DeploymentResult> {
-  if (target.known || target.ref.kind !== 'host') return target;
+async function resolveTarget(client: VercelClient, target: CancelTarget, host: string): Promise<CancelTarget | DeploymentResult> {
   try {
-    return { ...target, known: await client.getDeployment(target.ref.host) };
+    return { ...target, known: await client.getDeployment(host) };
   } catch (error) {
     return failedResult(target, error);
   }
@@ -106,9 +105,9 @@ async function cancelOne(client: VercelClient, target: CancelTarget, dryRun: boo
     resultOf(d, { stateBefore: before, outcome: 'already-finished', reason: `already finished (${d.readyState}): nothing to cancel` });
   const why = target.why ? `: ${target.why}` : '';
 
-  // Read first when the state is needed to decide (dry run) or a URL must become an id.
+  // A dry run reads first: the state decides. (Hostnames were resolved before, in cancelDeployments.)
   let known = target.known;
-  if (!known && (dryRun || target.ref.kind === 'host')) {
+  if (!known && dryRun) {
     try {
       known = await client.getDeployment(what);
     } catch (error) {
@@ -185,17 +184,18 @@ export async function cancelDeployments(
   };
 
   // 1. Hostnames to deployments. Ids need no request; only hostnames take a slot.
-  const resolved = targets.map((target): CancelTarget | DeploymentResult | undefined =>
-    target.known || target.ref.kind !== 'host' ? target : undefined,
+  const resolved: Array<CancelTarget | DeploymentResult | undefined> = [...targets];
+  const toResolve = targets.flatMap((target, index) =>
+    !target.known && target.ref.kind === 'host' ? [{ index, host: target.ref.host }] : [],
   );
-  const toResolve = targets.flatMap((target, index) => (resolved[index] ? [] : [index]));
+  for (const { index } of toResolve) resolved[index] = undefined;
   const lookups = await mapConcurrent(
     toResolve,
     concurrency,
-    (index) => guarded(() => resolveTarget(client, targets[index]!)),
+    ({ index, host }) => guarded(() => resolveTarget(client, targets[index]!, host)),
     () => fatal !== undefined,
   );
-  toResolve.forEach((index, i) => (resolved[index] = lookups[i]));
+  toResolve.forEach(({ index }, i) => (resolved[index] = lookups[i]));
 
   // 2. One entry per deployment, at its first position. A later duplicate may bring what it read.
   const entries: Array<{ target: CancelTarget; result?: DeploymentResult }> = [];
