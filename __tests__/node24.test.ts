@@ -2,6 +2,7 @@
 // real Node 24 from the npm registry (npx -p node@24), as the runner would.
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
+import { GitHubSimulator, linearHistory } from '../simulator/github-api.js';
 import { VercelSimulator } from '../simulator/vercel-api.js';
 import { runAction } from './support/run-action.js';
 
@@ -37,4 +38,29 @@ it('rejects bad input under Node 24 the same way', async () => {
   });
   expect(result.code).toBe(1);
   expect(result.stdout).toMatch(/^::error::Input 'deployment-id' has "b\/c", whose host is not a deployment hostname/m);
+});
+
+it('supersedes under Node 24, loading octokit (a chunk of the bundle) for the ancestry check', async () => {
+  const github = new GitHubSimulator();
+  github.addRepo({ owner: 'acme', repo: 'web', id: 9 });
+  const [c1, c2] = linearHistory(2);
+  github.addCommits('acme', 'web', [c1, c2]);
+  const githubUrl = await github.start();
+  try {
+    const meta = (sha: string) => ({ githubCommitSha: sha, githubCommitRef: 'main', githubRepoId: '9' });
+    const stale = sim.addDeployment({ ownerId: 'user_alice', readyState: 'BUILDING', meta: meta(c1.sha) });
+    sim.addDeployment({ ownerId: 'user_alice', readyState: 'BUILDING', meta: meta(c2.sha) });
+    const result = await runAction({
+      inputs: { token: 'vrc_node24_token', 'api-url': apiUrl, 'github-token': 'ghs_node24' },
+      env: { GITHUB_EVENT_NAME: 'push', GITHUB_SHA: c2.sha, GITHUB_REF: 'refs/heads/main', GITHUB_API_URL: githubUrl },
+      event: { repository: { id: 9, full_name: 'acme/web' } },
+      node: [node24],
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(github.requests).toHaveLength(1);
+    expect(sim.getDeployment(stale.id).readyState).toBe('CANCELED');
+  } finally {
+    await github.stop();
+  }
 });
