@@ -40,7 +40,8 @@ export interface CancelRun {
 /** Requests in flight at once: 50 deployments take 5 rounds. */
 export const DEFAULT_CONCURRENCY = 10;
 
-function resultOf(
+/** A result for a deployment as read, with the fields given; `canceledAt` is set only by a cancel. */
+export function resultOf(
   d: Deployment | undefined,
   fields: Partial<DeploymentResult> & Pick<DeploymentResult, 'outcome' | 'reason'>,
 ): DeploymentResult {

@@ -6,7 +6,7 @@ import pkg from '../package.json' with { type: 'json' };
 import { logLine, outputsOf } from './format.js';
 import { currentCommit, EventError, type CurrentCommit, type NothingToDo, type Repository } from './github/event.js';
 import { INPUT_NAMES, InputError, parseInputs, type Inputs, type RawInputs } from './inputs.js';
-import { cancelById, cancelSuperseded, failureMessage, failureOf, isConfigurationError, retryPolicy, type ModeResult } from './modes.js';
+import { cancelById, cancelSuperseded, failsTheRun, failureMessage, failureOf, retryPolicy, type ModeResult } from './modes.js';
 import { VercelClient } from './vercel/client.js';
 
 const NAME = 'vercel-cancel';
@@ -457,7 +457,7 @@ export async function main(argv: readonly string[], env: Env = process.env): Pro
       error instanceof EventError
         ? cliMessage(error.message, command?.sources ?? {})
         : failureMessage(error, 'pass it as VERCEL_TOKEN or --token');
-    if (failOnError || error instanceof InputError || error instanceof EventError || isConfigurationError(error)) {
+    if (failsTheRun(error, failOnError)) {
       stderr(`error: ${message}`);
       return 1;
     }

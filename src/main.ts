@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
-import { currentCommit, EventError } from './github/event.js';
-import { InputError, readInputs } from './inputs.js';
-import { cancelById, cancelSuperseded, failureMessage, failureOf, isConfigurationError, retryPolicy } from './modes.js';
+import { currentCommit } from './github/event.js';
+import { readInputs } from './inputs.js';
+import { cancelById, cancelSuperseded, failsTheRun, failureMessage, failureOf, retryPolicy } from './modes.js';
 import { report } from './report.js';
 import { VercelClient } from './vercel/client.js';
 
@@ -34,9 +34,7 @@ export async function run(): Promise<void> {
     if (failure) throw failure;
   } catch (error) {
     // One line, no stack trace: every error the action raises carries a message written for the user.
-    // fail-on-error: false keeps the step green on a failed cleanup, never on a bad configuration.
-    const configuration = error instanceof InputError || error instanceof EventError || isConfigurationError(error);
-    if (failOnError || configuration) core.setFailed(failureMessage(error, TOKEN_HINT));
+    if (failsTheRun(error, failOnError)) core.setFailed(failureMessage(error, TOKEN_HINT));
     else core.warning(`${failureMessage(error, TOKEN_HINT)} (fail-on-error is false: the step stays green)`);
   }
 }

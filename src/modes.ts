@@ -1,12 +1,12 @@
 // The two modes of the action, free of @actions/core: the GitHub Action (main.ts) and the command
 // line (cli.ts) run the same code and differ only in how they read inputs and write the report.
-import { cancelDeployments, DEFAULT_CONCURRENCY, type DeploymentResult } from './cancel.js';
+import { cancelDeployments, DEFAULT_CONCURRENCY, resultOf, type DeploymentResult } from './cancel.js';
 import { listInProgress, MAX_PAGES, toCandidates } from './candidates.js';
 import { countsLine } from './format.js';
 import { compareCommits, preloadOctokit } from './github/ancestry.js';
-import type { CurrentCommit, NothingToDo } from './github/event.js';
+import { EventError, type CurrentCommit, type NothingToDo } from './github/event.js';
 import { DEFAULT_POLICY, type RetryPolicy } from './http/request.js';
-import type { Inputs } from './inputs.js';
+import { InputError, type Inputs } from './inputs.js';
 import { commitsToCompare, decide, type Ancestry } from './supersede.js';
 import { VercelError, type VercelClient } from './vercel/client.js';
 
@@ -79,24 +79,11 @@ export async function cancelSuperseded(inputs: Inputs, client: VercelClient, con
   const { results: acted, fatal } = await cancelDeployments(client, targets, { dryRun: inputs.dryRun });
   const skipped = decisions
     .filter((d) => !d.cancel)
-    .map((d): DeploymentResult => {
-      const deployment = deployments.get(d.candidate.id);
-      return {
-        id: d.candidate.id,
-        url: deployment?.url ?? null,
-        inspectorUrl: deployment?.inspectorUrl ?? null,
-        stateBefore: d.candidate.readyState,
-        readyState: d.candidate.readyState,
-        canceledAt: null,
-        createdAt: d.candidate.createdAt,
-        outcome: 'skipped',
-        reason: d.reason,
-      };
-    });
+    .map((d) => resultOf(deployments.get(d.candidate.id), { id: d.candidate.id, outcome: 'skipped', reason: d.reason }));
   // Newest first, as Vercel lists them; the outputs describe the most recently created one acted on.
   const results = [...acted, ...skipped].sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0));
   lines.push(countsLine(results));
-  return { lines, results, primary: acted.slice().sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0))[0], fatal };
+  return { lines, results, primary: results.find((r) => r.outcome !== 'skipped'), fatal };
 }
 
 /** The retry policy the inputs ask for; the run's deadline counts from `started`. */
@@ -147,9 +134,11 @@ function warnAboutAncestry(ancestry: ReadonlyMap<string, Ancestry>, warn: (messa
 }
 
 /**
- * A configuration that Vercel refuses outright (a wrong team, project or parameter when listing):
- * it fails the step even with fail-on-error false, like invalid input.
+ * Whether an error fails the run. fail-on-error false keeps a failed cleanup green, never a bad
+ * configuration: invalid input, an event that names no commit, or a configuration Vercel refuses
+ * outright (a wrong team, project or parameter when listing).
  */
-export function isConfigurationError(error: unknown): boolean {
-  return error instanceof VercelError && !error.tokenRejected && [400, 403, 404].includes(error.status ?? 0);
+export function failsTheRun(error: unknown, failOnError: boolean): boolean {
+  const refused = error instanceof VercelError && !error.tokenRejected && [400, 403, 404].includes(error.status ?? 0);
+  return failOnError || refused || error instanceof InputError || error instanceof EventError;
 }
