@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { GitHubSimulator, linearHistory } from '../simulator/github-api.js';
 import { VercelSimulator } from '../simulator/vercel-api.js';
-import { everythingVisible, runAction, type ActionRun } from './support/run-action.js';
+import { everythingVisible, pushEvent, repositoryPayload, runAction, type ActionRun } from './support/run-action.js';
 
 const TOKEN = 'vrc_e2e_faults_Qm42';
 let sim: VercelSimulator;
@@ -176,8 +176,7 @@ describe('fail-on-error', () => {
   it('false: a configuration Vercel refuses (a team the token cannot reach) still fails', async () => {
     const result = await runAction({
       inputs: { token: TOKEN, 'api-url': apiUrl, 'fail-on-error': 'false', 'team-id': 'team_notMine', 'github-token': '' },
-      env: { GITHUB_EVENT_NAME: 'push', GITHUB_SHA: 'a'.repeat(40), GITHUB_REF: 'refs/heads/main' },
-      event: { repository: { id: 5, full_name: 'acme/web' } },
+      event: pushEvent('a'.repeat(40), 'main', repositoryPayload(5)),
     });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^::error::GET \/v6\/deployments returned HTTP 403/m);
@@ -206,14 +205,8 @@ describe('GitHub faults', () => {
 
       const result = await runAction({
         inputs: { token: TOKEN, 'api-url': apiUrl, 'github-token': 'ghs_x' },
-        env: {
-          GITHUB_EVENT_NAME: 'push',
-          GITHUB_SHA: c2.sha,
-          GITHUB_REF: 'refs/heads/main',
-          GITHUB_API_URL: githubUrl,
-          GITHUB_REPOSITORY: 'acme/web',
-        },
-        event: { repository: { id: 5, full_name: 'acme/web' } },
+        env: { GITHUB_API_URL: githubUrl },
+        event: pushEvent(c2.sha, 'main', repositoryPayload(5)),
       });
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);

@@ -3,12 +3,11 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { GitHubSimulator, linearHistory, randomSha } from '../simulator/github-api.js';
 import { VercelSimulator } from '../simulator/vercel-api.js';
-import { runAction, type ActionRun } from './support/run-action.js';
+import { pullRequestEvent, pushEvent, repositoryPayload, runAction, type ActionRun, type Trigger } from './support/run-action.js';
 
 const TOKEN = 'vrc_superseded_token';
 const GITHUB_TOKEN = 'ghs_superseded_token';
 const REPO = { id: 4242, owner: 'acme', name: 'web' };
-const repository = { id: REPO.id, full_name: `${REPO.owner}/${REPO.name}` };
 
 let vercel: VercelSimulator;
 let github: GitHubSimulator;
@@ -44,26 +43,15 @@ function history(n: number): string[] {
   return commits.map((c) => c.sha);
 }
 
-const pushEvent = (sha: string, branch: string) => ({
-  env: { GITHUB_EVENT_NAME: 'push', GITHUB_SHA: sha, GITHUB_REF: `refs/heads/${branch}` },
-  event: { ref: `refs/heads/${branch}`, after: sha, deleted: false, repository },
-});
-const pullRequestEvent = (head: string, branch: string, action = 'synchronize', number = 7) => ({
-  // GITHUB_SHA is GitHub's merge commit, not the head: the action must not use it.
-  env: { GITHUB_EVENT_NAME: 'pull_request', GITHUB_SHA: randomSha(), GITHUB_REF: `refs/pull/${number}/merge` },
-  event: {
-    action,
-    number,
-    pull_request: { number, head: { sha: head, ref: branch, repo: { id: REPO.id } }, base: { ref: 'main', repo: { id: REPO.id } } },
-    repository,
-  },
-});
+const repository = repositoryPayload(REPO.id, `${REPO.owner}/${REPO.name}`);
+const push = (sha: string, branch: string) => pushEvent(sha, branch, repository);
+const pullRequest = (head: string, branch: string, action = 'synchronize') => pullRequestEvent(head, branch, { action, repository });
 
-async function run(trigger: { env: Record<string, string>; event: object }, inputs: Record<string, string> = {}): Promise<ActionRun> {
+async function run(trigger: Trigger, inputs: Record<string, string> = {}): Promise<ActionRun> {
   return runAction({
     inputs: { token: TOKEN, 'api-url': vercelUrl, 'github-token': GITHUB_TOKEN, ...inputs },
-    env: { ...trigger.env, GITHUB_API_URL: githubUrl, GITHUB_REPOSITORY: `${REPO.owner}/${REPO.name}` },
-    event: trigger.event,
+    env: { GITHUB_API_URL: githubUrl },
+    event: trigger,
   });
 }
 
@@ -83,7 +71,7 @@ describe('superseded mode', () => {
     const otherBranch = deploy(c2, 'feature');
     const otherRepo = deploy(c1, 'main', { meta: gitMeta(c1, 'main', 999) });
 
-    const result = await run(pushEvent(c3, 'main'));
+    const result = await run(push(c3, 'main'));
 
     expect(result.code).toBe(0);
     expect([state(old1.id), state(old2.id)]).toEqual(['CANCELED', 'CANCELED']);
@@ -117,7 +105,7 @@ describe('superseded mode', () => {
     expect(github.requests.map((r) => r.path).sort()).toEqual(
       [`/repos/acme/web/compare/${c1}...${c3}`, `/repos/acme/web/compare/${c2}...${c3}`].sort(),
     );
-    expect(result.summary).toContain(`Current commit ${c3.slice(0, 7)} on branch main of acme/web (push).`);
+    expect(result.stdout).toContain(`Current commit ${c3.slice(0, 7)} on branch main of acme/web (push: GITHUB_SHA and the pushed branch).`);
     expect(result.summary).toContain('5 deployments: 2 canceled, 3 skipped.');
     expect(result.summary).toContain('branch feature, not main');
   });
@@ -130,7 +118,7 @@ describe('superseded mode', () => {
     const own = deploy(f2.sha, 'feature');
     const main = deploy(base, 'main');
 
-    const result = await run(pullRequestEvent(f2.sha, 'feature'));
+    const result = await run(pullRequest(f2.sha, 'feature'));
 
     expect(result.code).toBe(0);
     expect(outcomes(result)).toEqual({ [older.id]: 'canceled', [own.id]: 'skipped', [main.id]: 'skipped' });
@@ -144,7 +132,7 @@ describe('superseded mode', () => {
     const newer = deploy(f3, 'feature'); // pushed to the branch after the pull request's head
     const main = deploy(f1, 'main');
 
-    const result = await run(pullRequestEvent(f2, 'feature', 'closed'));
+    const result = await run(pullRequest(f2, 'feature', 'closed'));
 
     expect(result.code).toBe(0);
     expect(outcomes(result)).toEqual({ [older.id]: 'canceled', [own.id]: 'canceled', [newer.id]: 'skipped', [main.id]: 'skipped' });
@@ -158,8 +146,8 @@ describe('superseded mode', () => {
   it('a closed pull request from a deleted fork cancels nothing of the base branch', async () => {
     const [c1, c2] = history(2) as [string, string];
     const production = deploy(c1, 'main', { target: 'production' });
-    const event = pullRequestEvent(c2, 'main', 'closed');
-    (event.event.pull_request.head as { repo: unknown }).repo = null;
+    const event = pullRequest(c2, 'main', 'closed');
+    (event.payload as { pull_request: { head: { repo: unknown } } }).pull_request.head.repo = null;
     const result = await run(event);
     expect(result.code).toBe(0);
     expect(outcomes(result)[production.id]).toBe('skipped');
@@ -175,7 +163,7 @@ describe('superseded mode', () => {
       meta: { ...gitMeta(c1, 'main'), githubCommitRepoId: '777', githubCommitOrg: 'someone', githubPrId: '12' },
     });
     deploy(c2, 'main');
-    const result = await run(pushEvent(c2, 'main'));
+    const result = await run(push(c2, 'main'));
     expect(outcomes(result)[forkBuild.id]).toBe('skipped');
     expect(reasonOf(result, forkBuild.id)).toMatch(/^a build of pull request #12 from a fork/);
   });
@@ -185,34 +173,10 @@ describe('superseded mode', () => {
     const web = deploy(c1, 'main', { projectId: 'prj_web' });
     const docs = deploy(c1, 'main', { projectId: 'prj_docs' });
     deploy(c2, 'main', { projectId: 'prj_web' });
-    const result = await run(pushEvent(c2, 'main'));
+    const result = await run(push(c2, 'main'));
     expect(outcomes(result)).toMatchObject({ [web.id]: 'canceled', [docs.id]: 'skipped' });
     expect(reasonOf(result, docs.id)).toMatch(/no build in progress in project prj_docs/);
     expect(github.requests).toHaveLength(1);
-  });
-
-  it('tag push: nothing to do, says so, exits 0, no request', async () => {
-    const [c] = history(1) as [string];
-    deploy(c, 'main');
-    const result = await run({
-      env: { GITHUB_EVENT_NAME: 'push', GITHUB_SHA: c, GITHUB_REF: 'refs/tags/v1.0.0' },
-      event: { ref: 'refs/tags/v1.0.0', repository },
-    });
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain('Nothing to do: refs/tags/v1.0.0 is a tag, not a branch');
-    expect(result.outputs['canceled-count']).toBe('0');
-    expect(result.outputs.deployments).toBe('[]');
-    expect(vercel.requests).toHaveLength(0);
-  });
-
-  it('branch deletion: nothing to do', async () => {
-    const result = await run({
-      env: { GITHUB_EVENT_NAME: 'push', GITHUB_SHA: '0'.repeat(40), GITHUB_REF: 'refs/heads/gone' },
-      event: { ref: 'refs/heads/gone', deleted: true, repository },
-    });
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain('Nothing to do: the push deleted refs/heads/gone');
-    expect(vercel.requests).toHaveLength(0);
   });
 
   it('finds candidates on the third page of the list', async () => {
@@ -222,7 +186,7 @@ describe('superseded mode', () => {
       vercel.addDeployment({ ownerId: 'user_alice', readyState: 'BUILDING', meta: gitMeta(randomSha(), `other-${i}`) });
     deploy(c2, 'main'); // the current commit's own build
 
-    const result = await run(pushEvent(c2, 'main'));
+    const result = await run(push(c2, 'main'));
 
     expect(result.code).toBe(0);
     expect(state(stale.id)).toBe('CANCELED');
@@ -253,11 +217,11 @@ describe('superseded mode', () => {
       gitSource: undefined,
     });
 
-    const without = await run(pushEvent(c2, 'main'), { 'dry-run': 'true' });
+    const without = await run(push(c2, 'main'), { 'dry-run': 'true' });
     expect(outcomes(without)[cli.id]).toBe('skipped');
     expect(reasonOf(without, cli.id)).toMatch(/names no repository.*pass project-id/);
 
-    const withProject = await run(pushEvent(c2, 'main'), { 'project-id': 'prj_web' });
+    const withProject = await run(push(c2, 'main'), { 'project-id': 'prj_web' });
     expect(withProject.code).toBe(0);
     expect(outcomes(withProject)[cli.id]).toBe('canceled');
     expect(vercel.requests.filter((r) => r.path === '/v6/deployments').at(-1)!.query.projectId).toBe('prj_web');
@@ -273,7 +237,7 @@ describe('superseded mode', () => {
     });
     deploy(c2, 'main');
 
-    const result = await run(pushEvent(c2, 'main'));
+    const result = await run(push(c2, 'main'));
 
     expect(outcomes(result)[bare.id]).toBe('canceled');
     const read = vercel.requests.find((r) => r.path === `/v13/deployments/${bare.id}`)!;
@@ -286,7 +250,7 @@ describe('superseded mode', () => {
     const [c1, c2] = history(2) as [string, string];
     const stale = deploy(c1, 'main');
     deploy(c2, 'main');
-    const result = await run(pushEvent(c2, 'main'), { 'dry-run': 'true' });
+    const result = await run(push(c2, 'main'), { 'dry-run': 'true' });
     expect(result.code).toBe(0);
     expect(outcomes(result)[stale.id]).toBe('would-cancel');
     expect(state(stale.id)).toBe('BUILDING');
@@ -300,7 +264,7 @@ describe('superseded mode', () => {
     const preview = deploy(c1, 'main', { target: null });
     const production = deploy(c1, 'main', { target: 'production' });
     deploy(c2, 'main');
-    const result = await run(pushEvent(c2, 'main'), { target: 'preview' });
+    const result = await run(push(c2, 'main'), { target: 'preview' });
     expect(outcomes(result)).toMatchObject({ [preview.id]: 'canceled', [production.id]: 'skipped' });
     expect(reasonOf(result, production.id)).toBe('a production deployment; target is preview');
     expect(state(production.id)).toBe('BUILDING');
@@ -312,7 +276,7 @@ describe('superseded mode', () => {
     const newer2 = deploy(c2, 'main');
     const newer3 = deploy(c3, 'main');
 
-    const result = await run(pushEvent(c1, 'main'));
+    const result = await run(push(c1, 'main'));
 
     expect(result.code).toBe(0);
     expect([state(ownOld.id), state(newer2.id), state(newer3.id)]).toEqual(['BUILDING', 'BUILDING', 'BUILDING']);
@@ -327,7 +291,7 @@ describe('superseded mode', () => {
     const own = deploy(c2, 'main');
     const after = deploy(c3, 'main');
 
-    const result = await run(pushEvent(c2, 'main'), { 'github-token': '' });
+    const result = await run(push(c2, 'main'), { 'github-token': '' });
 
     expect(outcomes(result)).toEqual({ [before.id]: 'canceled', [own.id]: 'skipped', [after.id]: 'skipped' });
     expect(reasonOf(result, before.id)).toMatch(/created before the current commit's deployment \(ancestry of .* unknown: no github-token/);
@@ -343,7 +307,7 @@ describe('superseded mode', () => {
     const replaced = deploy(gone.sha, 'main');
     deploy(current.sha, 'main');
 
-    const result = await run(pushEvent(current.sha, 'main'));
+    const result = await run(push(current.sha, 'main'));
     expect(outcomes(result)[replaced.id]).toBe('canceled');
     expect(reasonOf(result, replaced.id)).toMatch(/ancestry of .* unknown: history diverged/);
   });
@@ -351,7 +315,7 @@ describe('superseded mode', () => {
   it("with neither ancestry nor the current commit's own build: skips, saying why", async () => {
     const [c1, c2] = history(2) as [string, string];
     const older = deploy(c1, 'main', { projectId: 'prj_web' });
-    const result = await run(pushEvent(c2, 'main'), { 'github-token': 'ghs_wrong', 'project-id': 'prj_web' });
+    const result = await run(push(c2, 'main'), { 'github-token': 'ghs_wrong', 'project-id': 'prj_web' });
     expect(outcomes(result)[older.id]).toBe('skipped');
     expect(reasonOf(result, older.id)).toMatch(
       /GitHub rejected github-token \(401\).*no in-progress deployment to compare creation times with/,
@@ -364,7 +328,7 @@ describe('superseded mode', () => {
     const older = deploy(c1, 'main');
     deploy(c2, 'main');
     github.inject(() => ({ status: 503, body: 'unavailable' }));
-    const result = await run(pushEvent(c2, 'main'), { retries: '0' });
+    const result = await run(push(c2, 'main'), { retries: '0' });
     expect(result.code).toBe(0);
     expect(outcomes(result)[older.id]).toBe('skipped');
     expect(reasonOf(result, older.id)).toMatch(/^could not check whether .* is older \(GitHub's compare API answered 503\): left alone$/);
@@ -377,7 +341,7 @@ describe('superseded mode', () => {
     const stale = shas.slice(0, 50).map((sha) => deploy(sha, 'main').id);
     deploy(shas[50]!, 'main');
 
-    const result = await run(pushEvent(shas[50]!, 'main'));
+    const result = await run(push(shas[50]!, 'main'));
 
     expect(result.code).toBe(0);
     expect(result.outputs['canceled-count']).toBe('50');

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { GitHubSimulator, linearHistory } from '../simulator/github-api.js';
 import { VercelSimulator } from '../simulator/vercel-api.js';
-import { runAction } from './support/run-action.js';
+import { pushEvent, repositoryPayload, runAction } from './support/run-action.js';
 
 const NODE_24 = 'node@24.21.0';
 let node24: string;
@@ -52,8 +52,8 @@ it('supersedes under Node 24, loading octokit (a chunk of the bundle) for the an
     sim.addDeployment({ ownerId: 'user_alice', readyState: 'BUILDING', meta: meta(c2.sha) });
     const result = await runAction({
       inputs: { token: 'vrc_node24_token', 'api-url': apiUrl, 'github-token': 'ghs_node24' },
-      env: { GITHUB_EVENT_NAME: 'push', GITHUB_SHA: c2.sha, GITHUB_REF: 'refs/heads/main', GITHUB_API_URL: githubUrl },
-      event: { repository: { id: 9, full_name: 'acme/web' } },
+      env: { GITHUB_API_URL: githubUrl },
+      event: pushEvent(c2.sha, 'main', repositoryPayload(9)),
       node: [node24],
     });
     expect(result.stderr).toBe('');

@@ -19,7 +19,7 @@ const REPO: Repository = { id: '100', owner: 'acme', name: 'web' };
 const GH: NonNullable<GitInfo['repo']> = { provider: 'github', id: '100', owner: 'acme', name: 'web' };
 
 function current(overrides: Partial<CurrentCommit> = {}): CurrentCommit {
-  return { sha: HEAD, branch: 'main', repository: REPO, closedPullRequest: false, ...overrides };
+  return { sha: HEAD, branch: 'main', repository: REPO, closedPullRequest: false, decidedBy: 'test', ...overrides };
 }
 
 let seq = 0;
@@ -723,6 +723,7 @@ function world(s: Scenario, realisticTimes = false): World {
     branch: s.currentBranch,
     repository,
     closedPullRequest: s.closedPullRequest,
+    decidedBy: 'property test',
     ...(s.pullRequest ? { pullRequest: s.pullRequest } : {}),
   };
   const candidates: Candidate[] = s.candidates.map((c, k) => {

@@ -1,6 +1,6 @@
 import { mapConcurrent } from './concurrency.js';
-import type { CurrentCommit } from './github/event.js';
-import { needsGitSource, type Candidate, type SelectionOptions } from './supersede.js';
+import { EventError, type CurrentCommit } from './github/event.js';
+import { isOfRepository, needsGitSource, type Candidate, type SelectionOptions } from './supersede.js';
 import { VercelError, type VercelClient } from './vercel/client.js';
 import { gitInfoFromMeta, gitInfoFromSource, mergeGitInfo } from './vercel/git-metadata.js';
 import { IN_PROGRESS_STATES, type Deployment, type ListedDeployment } from './vercel/schemas.js';
@@ -82,4 +82,33 @@ export async function toCandidates(
   );
   if (fatal) throw fatal;
   return read.map((entry, index) => entry ?? base[index]!);
+}
+
+/**
+ * The branch of a commit that the event names without one (a GitHub deployment Vercel made for the
+ * SHA): the branch its own Vercel deployments' git metadata names. One list request, filtered on
+ * `meta-githubCommitSha` (the filter `vercel list -m` sends); any state, since the build the event
+ * is about may have finished. No branch, or more than one: the branch input must say.
+ */
+export async function branchOfCommit(
+  client: VercelClient,
+  commit: Omit<CurrentCommit, 'branch'>,
+  projectId: string | undefined,
+): Promise<CurrentCommit> {
+  const query: Record<string, string> = { 'meta-githubCommitSha': commit.sha, limit: '100' };
+  if (projectId) query.projectId = projectId;
+  const { deployments } = await client.listDeployments(query);
+  const branches = new Set(
+    deployments
+      .map((d) => gitInfoFromMeta(d.meta))
+      .filter((git) => git.sha === commit.sha && git.branch && isOfRepository(git.repo, commit.repository))
+      .map((git) => git.branch!),
+  );
+  const short = commit.sha.slice(0, 7);
+  if (branches.size === 1) {
+    const [branch] = branches as Set<string> & [string];
+    return { ...commit, branch, decidedBy: `${commit.decidedBy}; the branch from its Vercel deployment's git metadata` };
+  }
+  const found = branches.size === 0 ? `Vercel has no deployment of commit ${short} that names its branch` : `commit ${short} has Vercel deployments on ${branches.size} branches (${[...branches].sort().join(', ')})`;
+  throw new EventError(`The event names commit ${short} but no branch, and ${found}: set the branch input.`);
 }

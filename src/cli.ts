@@ -4,7 +4,7 @@
 // the report is the action's (format.ts), printed to stdout. No @actions/core: nothing here needs a runner.
 import pkg from '../package.json' with { type: 'json' };
 import { logLine, outputsOf } from './format.js';
-import { currentCommit, EventError, type CurrentCommit, type NothingToDo, type Repository } from './github/event.js';
+import { currentCommit, EventError, type EventReading, type Repository } from './github/event.js';
 import { INPUT_NAMES, InputError, parseInputs, type Inputs, type RawInputs } from './inputs.js';
 import { cancelById, cancelSuperseded, failsTheRun, failureMessage, failureOf, retryPolicy, type ModeResult } from './modes.js';
 import { VercelClient } from './vercel/client.js';
@@ -377,18 +377,20 @@ function repositoryOf(command: Command): Repository {
 }
 
 /** The commit superseded mode speaks for. */
-function currentOf(command: Command, inputs: Inputs, env: Env): CurrentCommit | NothingToDo {
+function currentOf(command: Command, inputs: Inputs, env: Env): EventReading {
   const { ci, flags } = command;
   if (ci?.githubEvent) {
     const current = currentCommit(env, { sha: inputs.sha, branch: inputs.branch });
     if ('nothing' in current || !flags.has('repo')) return current;
+    if ('branchOfCommit' in current) return { branchOfCommit: { ...current.branchOfCommit, repository: repositoryOf(command) } };
     return { ...current, repository: repositoryOf(command) };
   }
   if (ci?.nothing && !flags.has('branch')) return { nothing: ci.nothing };
   const where = 'or run it in GitLab CI, CircleCI, Buildkite or GitHub Actions, whose variables name it';
   if (!inputs.sha) throw new InputError(`The current commit is unknown: pass --sha (${where}).`);
   if (!inputs.branch) throw new InputError(`The current branch is unknown: pass --branch (${where}).`);
-  return { sha: inputs.sha, branch: inputs.branch, repository: repositoryOf(command), closedPullRequest: false };
+  const decidedBy = `${ci?.trigger ?? 'command line'}: the commit from ${command.sources.sha ?? '--sha'}, the branch from ${command.sources.branch ?? '--branch'}`;
+  return { sha: inputs.sha, branch: inputs.branch, repository: repositoryOf(command), closedPullRequest: false, decidedBy };
 }
 
 // ----------------------------------------------------------------------------------------- run
@@ -436,7 +438,6 @@ export async function main(argv: readonly string[], env: Env = process.env): Pro
         ? await cancelById(inputs, client)
         : await cancelSuperseded(inputs, client, {
             current,
-            trigger: command.ci?.trigger ?? 'command line',
             policy,
             githubApiUrl: env.GITHUB_API_URL || 'https://api.github.com',
             warn: (message) => stderr(`warning: ${message}`),

@@ -1,4 +1,3 @@
-import * as core from '@actions/core';
 import { z } from 'zod';
 
 /** A bad input: the message names the input and the fix; main prints it as one line. */
@@ -161,20 +160,21 @@ const schema = z
         }
         return token;
       }),
-    // Absent (undefined): superseded mode. Given but naming nothing (an empty expression, a typo in
-    // `${{ inputs.x }}`): an error, never a silent switch to cancelling superseded deployments.
+    // Empty or whitespace: superseded mode. The runner sets every declared input, '' when the step
+    // does not give it (actions/runner ActionManifestManager.ConvertInputs, Handler.AddInputsToEnvironment),
+    // so "not given" and "given empty" cannot be told apart.
     'deployment-id': z
       .string()
       .optional()
       .transform((s, ctx) => {
         const refs: DeploymentRef[] = [];
         const seen = new Set<string>();
-        const values = (s ?? '').split(/[\s,]+/).filter(Boolean);
-        if (s !== undefined && values.length === 0) {
+        if (s === undefined || s.trim() === '') return refs;
+        const values = s.split(/[\s,]+/).filter(Boolean);
+        if (values.length === 0) {
           ctx.addIssue({
             code: 'custom',
-            message:
-              'is set but names no deployment. Pass deployment ids (dpl_…) or URLs; if it comes from an expression, check that it is not empty. To cancel the deployments the current commit supersedes, leave deployment-id out.',
+            message: `names no deployment, only separators (${show(s)}). Pass deployment ids (dpl_…) or URLs, or leave it empty to cancel the deployments the current commit supersedes.`,
           });
           return z.NEVER;
         }
@@ -279,15 +279,46 @@ export function parseInputs(raw: RawInputs): Inputs {
   };
 }
 
-/** Read the action's inputs from the runner. Masks the secrets before anything can print them. */
-export function readInputs(): Inputs {
+/** The environment variable the runner sets for an input (actions/runner Handler.AddInputsToEnvironment). */
+export const inputVariable = (name: string) => `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
+
+/** An INPUT_* variable that is not one of this action's inputs: a misspelling of one (`meant`), or unknown. */
+export interface StrayInput {
+  /** As the user most likely wrote it in `with:`: the variable's name, lower-cased. */
+  given: string;
+  meant?: (typeof INPUT_NAMES)[number];
+}
+
+/**
+ * The INPUT_* variables that name no input of this action. The runner only warns about an
+ * undeclared `with:` key and still exports it (`with: deployment_id:` -> INPUT_DEPLOYMENT_ID), so a
+ * misspelt input would otherwise pass silently. Pure.
+ */
+export function strayInputs(env: NodeJS.ProcessEnv): StrayInput[] {
+  const declared = new Set<string>(INPUT_NAMES.map(inputVariable));
+  const byFoldedName = new Map<string, (typeof INPUT_NAMES)[number]>(INPUT_NAMES.map((name) => [name, name]));
+  return Object.keys(env)
+    .filter((key) => key.startsWith('INPUT_') && !declared.has(key))
+    .sort()
+    .map((key) => {
+      const given = key.slice('INPUT_'.length).toLowerCase();
+      return { given, meant: byFoldedName.get(given.replace(/_/g, '-')) };
+    });
+}
+
+/** Every input as the runner passes it: each declared input is set, '' when the step did not give it. */
+export function readRawInputs(env: NodeJS.ProcessEnv): RawInputs {
   const raw: RawInputs = {};
-  for (const name of INPUT_NAMES) raw[name] = core.getInput(name, { trimWhitespace: false });
-  // The runner sets INPUT_<NAME> only for inputs given in `with:` (or with a default): an absent
-  // deployment-id means superseded mode, an empty one is a mistake.
-  if (process.env['INPUT_DEPLOYMENT-ID'] === undefined) raw['deployment-id'] = undefined;
-  for (const secret of [raw.token, raw['github-token']]) {
-    if (secret?.trim()) core.setSecret(secret.trim());
+  for (const name of INPUT_NAMES) raw[name] = env[inputVariable(name)] ?? '';
+  return raw;
+}
+
+/** A misspelt input stops the run before any request, naming the input the user meant. */
+export function checkStrayInputs(stray: readonly StrayInput[]): void {
+  const misspelt = stray.find((s) => s.meant !== undefined);
+  if (misspelt) {
+    throw new InputError(
+      `Input '${misspelt.given}' is not an input of this action: did you mean '${misspelt.meant}'? Rename it in the step's with:.`,
+    );
   }
-  return parseInputs(raw);
 }

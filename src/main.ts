@@ -1,18 +1,49 @@
 import * as core from '@actions/core';
-import { currentCommit } from './github/event.js';
-import { readInputs } from './inputs.js';
+import { currentCommit, secretsWithheld } from './github/event.js';
+import { checkStrayInputs, INPUT_NAMES, parseInputs, readRawInputs, strayInputs, type Inputs } from './inputs.js';
 import { cancelById, cancelSuperseded, failsTheRun, failureMessage, failureOf, retryPolicy } from './modes.js';
 import { report } from './report.js';
 import { VercelClient } from './vercel/client.js';
 
 const TOKEN_HINT = 'store it in the secret passed as the token input';
 
+/** The inputs as the runner gives them: misspelt ones stop the run, unknown ones are named, secrets masked. */
+function readInputs(env: NodeJS.ProcessEnv): Inputs | { withheld: string } {
+  const stray = strayInputs(env);
+  checkStrayInputs(stray);
+  const unknown = stray.map((s) => s.given);
+  if (unknown.length > 0) {
+    core.warning(`Ignored ${unknown.map((name) => `'${name}'`).join(', ')}: not inputs of this action (its inputs: ${INPUT_NAMES.join(', ')}).`);
+  }
+  const raw = readRawInputs(env);
+  // A run that cannot have the secret (a fork's pull request, Dependabot): say so and do nothing,
+  // rather than fail every such run. Anywhere else an empty token stays an error.
+  const withheld = raw.token?.trim() ? undefined : secretsWithheld(env);
+  if (withheld) {
+    return {
+      withheld:
+        `The token input is empty because ${withheld.why}. Nothing was canceled. ` +
+        `To skip such runs, add to this step: ${withheld.condition}`,
+    };
+  }
+  // Masked before anything can print them.
+  for (const secret of [raw.token, raw['github-token']]) {
+    if (secret?.trim()) core.setSecret(secret.trim());
+  }
+  return parseInputs(raw);
+}
+
 /** The action: inputs -> mode -> report. The one place that turns errors into a failed step. */
 export async function run(): Promise<void> {
   const started = Date.now();
   let failOnError = true;
   try {
-    const inputs = readInputs();
+    const inputs = readInputs(process.env);
+    if ('withheld' in inputs) {
+      core.warning(inputs.withheld);
+      await report('Cancel Vercel deployments (skipped: no token in this run)', [inputs.withheld], [], undefined);
+      return;
+    }
     failOnError = inputs.failOnError;
     const policy = retryPolicy(inputs, started, (message) => core.info(message));
     const client = new VercelClient({ apiUrl: inputs.apiUrl, token: inputs.token, scope: inputs.scope, policy });
@@ -21,7 +52,6 @@ export async function run(): Promise<void> {
         ? await cancelById(inputs, client)
         : await cancelSuperseded(inputs, client, {
             current: currentCommit(process.env, inputs),
-            trigger: process.env.GITHUB_EVENT_NAME || 'run',
             policy,
             githubApiUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
             warn: (message) => core.warning(message),

@@ -1,10 +1,10 @@
 // The two modes of the action, free of @actions/core: the GitHub Action (main.ts) and the command
 // line (cli.ts) run the same code and differ only in how they read inputs and write the report.
 import { cancelDeployments, DEFAULT_CONCURRENCY, resultOf, type DeploymentResult } from './cancel.js';
-import { listInProgress, MAX_PAGES, toCandidates } from './candidates.js';
+import { branchOfCommit, listInProgress, MAX_PAGES, toCandidates } from './candidates.js';
 import { countsLine } from './format.js';
 import { compareCommits, preloadOctokit } from './github/ancestry.js';
-import { EventError, type CurrentCommit, type NothingToDo } from './github/event.js';
+import { EventError, type CurrentCommit, type EventReading } from './github/event.js';
 import { DEFAULT_POLICY, type RetryPolicy } from './http/request.js';
 import { InputError, type Inputs } from './inputs.js';
 import { commitsToCompare, decide, type Ancestry } from './supersede.js';
@@ -30,29 +30,36 @@ export async function cancelById(inputs: Inputs, client: VercelClient): Promise<
 
 /** How superseded mode reaches the world beyond Vercel: GitHub for ancestry, a log for warnings. */
 export interface SupersededContext {
-  current: CurrentCommit | NothingToDo;
-  /** What triggered the run, for the first log line: "push", "closed pull request #7", ... */
-  trigger: string;
+  /** What the trigger event (or the command line) says the current commit is. */
+  current: EventReading;
   policy: RetryPolicy;
   githubApiUrl: string;
   warn: (message: string) => void;
 }
 
+/** The first log line: the commit (or deleted branch) this run speaks for, and what decided it. */
+function currentLine(current: CurrentCommit): string {
+  const repo = `${current.repository.owner}/${current.repository.name}`;
+  if (current.branchDeleted) return `Branch ${current.branch} of ${repo} was deleted (${current.decidedBy}).`;
+  return `Current commit ${current.sha.slice(0, 7)} on branch ${current.branch} of ${repo} (${current.decidedBy}).`;
+}
+
 /** Superseded: cancel the in-progress deployments that the current commit replaces on its branch. */
 export async function cancelSuperseded(inputs: Inputs, client: VercelClient, context: SupersededContext): Promise<ModeResult> {
-  const { current, policy } = context;
-  if ('nothing' in current) return { lines: [`Nothing to do: ${current.nothing}.`], results: [] };
+  const { policy } = context;
+  const reading = context.current;
+  if ('nothing' in reading) return { lines: [`Nothing to do: ${reading.nothing}.`], results: [] };
+  // A Vercel event names its project: it scopes like project-id, unless project-id says otherwise.
+  const projectId = inputs.projectId ?? ('branchOfCommit' in reading ? reading.branchOfCommit : reading).projectId;
+  const current = 'branchOfCommit' in reading ? await branchOfCommit(client, reading.branchOfCommit, projectId) : reading;
 
-  const trigger = current.closedPullRequest ? `closed pull request #${current.pullRequest?.number}` : context.trigger;
-  const lines = [
-    `Current commit ${current.sha.slice(0, 7)} on branch ${current.branch} of ${current.repository.owner}/${current.repository.name} (${trigger}).`,
-  ];
-  const options = { target: inputs.target, projectScoped: Boolean(inputs.projectId) };
+  const lines = [currentLine(current)];
+  const options = { target: inputs.target, projectScoped: Boolean(projectId) };
 
   // Load octokit while the deployments are listed; a failed load surfaces where it is awaited.
   const onGitHub = (current.repository.provider ?? 'github') === 'github';
   if (inputs.githubToken && onGitHub) preloadOctokit().catch(() => undefined);
-  const listing = await listInProgress(client, inputs.projectId);
+  const listing = await listInProgress(client, projectId);
   if (listing.truncated) {
     context.warn(
       `Listed ${listing.deployments.length} in-progress deployments and stopped (${MAX_PAGES} pages at most): older in-progress deployments were not considered.`,

@@ -42,6 +42,9 @@ export interface Decision {
 const IN_PROGRESS = new Set(['QUEUED', 'INITIALIZING', 'BUILDING']);
 const short = (sha: string) => sha.slice(0, 7);
 
+/** Whether git metadata names the workflow's repository. */
+export const isOfRepository = (repo: GitInfo['repo'], current: Repository) => repositoryMismatch(repo, current) === undefined;
+
 /** Why a candidate's repository is not the workflow's, or undefined when it is. 'unknown' when it says none. */
 // eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- 'unknown' is a sentinel the callers test for
 function repositoryMismatch(repo: GitInfo['repo'], current: Repository): string | 'unknown' | undefined {
@@ -98,6 +101,7 @@ function settle(c: Candidate, current: CurrentCommit, options: SelectionOptions)
     const which = c.git.prId === undefined ? 'a pull request' : `pull request #${c.git.prId}`;
     return skip(`a build of ${which} from a fork, which only that pull request's own runs may supersede`);
   }
+  if (current.branchDeleted) return { verdict: 'cancel', reason: `branch ${current.branch} was deleted: its builds are no longer needed` };
   if (!c.git.sha) return skip('its git metadata names no commit');
 
   if (c.git.sha === current.sha) {

@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// The one way tests start the action: through the runner model (simulator/github-runner.js), which
+// sets every input action.yml declares (its default or '' when the step does not give it), the
+// GITHUB_* variables that the trigger event implies, and the output and summary files.
 import { fileURLToPath } from 'node:url';
+import { DIST, loadEvent, parseOutputFile, runProcess, runStep } from '../../simulator/github-runner.js';
 
-export const DIST = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
+export { DIST, loadEvent, parseOutputFile, runProcess };
 
 export interface ActionRun {
   code: number | null;
@@ -12,101 +12,82 @@ export interface ActionRun {
   stderr: string;
   outputs: Record<string, string>;
   summary: string;
+  /** The runner's own warnings about the step (unexpected inputs). */
+  runnerWarnings: string[];
+}
+
+/** The event that triggers the run: its name and payload (a fixture from __fixtures__/events by default). */
+export interface Trigger {
+  name: string;
+  payload?: object;
+  /** The last commit of the branch GitHub runs the workflow on (GITHUB_SHA for many events). */
+  headSha?: string;
 }
 
 /**
- * Parse a GITHUB_OUTPUT file: `name=value` lines and the multi-line form
- * `name<<DELIMITER` / value lines / `DELIMITER`, as the runner reads it.
- */
-export function parseOutputFile(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line === '') continue;
-    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
-    if (heredoc) {
-      const [, name, delimiter] = heredoc;
-      const value: string[] = [];
-      for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i]!);
-      if (i >= lines.length) throw new Error(`output ${name}: no closing delimiter`);
-      outputs[name!] = value.join('\n');
-    } else {
-      const eq = line.indexOf('=');
-      if (eq < 0) throw new Error(`unparseable output line: ${line}`);
-      outputs[line.slice(0, eq)] = line.slice(eq + 1);
-    }
-  }
-  return outputs;
-}
-
-/**
- * Run a command to its end without blocking this process (the simulators in it must keep answering),
- * with exactly the environment given.
- */
-export async function runProcess(
-  command: string,
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', resolve);
-  });
-  return { code, stdout, stderr };
-}
-
-/**
- * Run dist/index.js as the runner does: inputs as INPUT_<NAME> (upper case, hyphens kept),
- * GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, and an event payload at GITHUB_EVENT_PATH.
+ * Run dist/index.js as the runner runs a step: `inputs` is the step's `with:` (an input it does not
+ * name arrives as '' or its default, an undeclared one is a test error unless `unexpectedInputs` is
+ * 'warn'); `env` adds variables such as GITHUB_API_URL (never the ones the event implies).
  */
 export async function runAction(options: {
   inputs: Record<string, string>;
-  event?: object;
+  event?: Trigger;
   env?: Record<string, string>;
   node?: string[];
+  unexpectedInputs?: 'error' | 'warn';
 }): Promise<ActionRun> {
-  const dir = await mkdtemp(join(tmpdir(), 'vercel-cancel-e2e-'));
-  try {
-    const outputFile = join(dir, 'output');
-    const summaryFile = join(dir, 'summary');
-    const eventFile = join(dir, 'event.json');
-    await writeFile(outputFile, '');
-    await writeFile(summaryFile, '');
-    await writeFile(eventFile, JSON.stringify(options.event ?? {}));
+  const run = await runStep({
+    with: options.inputs,
+    event: options.event,
+    env: options.env,
+    node: options.node,
+    unexpectedInputs: options.unexpectedInputs,
+  });
+  return {
+    code: run.code,
+    stdout: run.stdout,
+    stderr: run.stderr,
+    outputs: run.outputs as Record<string, string>,
+    summary: run.summary,
+    runnerWarnings: run.runnerWarnings,
+  };
+}
 
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? dir,
-      GITHUB_OUTPUT: outputFile,
-      GITHUB_STEP_SUMMARY: summaryFile,
-      GITHUB_EVENT_PATH: eventFile,
-      GITHUB_EVENT_NAME: 'workflow_dispatch',
-      GITHUB_REPOSITORY: 'acme/web',
-      GITHUB_SHA: 'f'.repeat(40),
-      GITHUB_REF: 'refs/heads/main',
-      RUNNER_TEMP: dir,
-      ...options.env,
-    };
-    for (const [name, value] of Object.entries(options.inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+/** A repository payload like the fixtures', with another id or name. */
+export const repositoryPayload = (id: number, fullName = 'acme/web') => ({
+  id,
+  name: fullName.split('/')[1],
+  full_name: fullName,
+  owner: { login: fullName.split('/')[0] },
+  default_branch: 'main',
+});
 
-    const [command, ...args] = options.node ?? [process.execPath];
-    const { code, stdout, stderr } = await runProcess(command!, [...args, DIST], env);
-    return {
-      code,
-      stdout,
-      stderr,
-      outputs: parseOutputFile(await readFile(outputFile, 'utf8')),
-      summary: await readFile(summaryFile, 'utf8'),
-    };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+/** A push of `sha` to `branch` (the push fixture, patched). */
+export function pushEvent(sha: string, branch: string, repository?: object): Trigger {
+  return {
+    name: 'push',
+    payload: loadEvent('push', (p) => {
+      Object.assign(p, { ref: `refs/heads/${branch}`, after: sha, head_commit: { id: sha, message: 'Change' } });
+      if (repository) p.repository = repository;
+    }),
+  };
+}
+
+/** A pull_request event for `head` on `branch` (the pull_request fixture, patched). */
+export function pullRequestEvent(
+  head: string,
+  branch: string,
+  { action = 'synchronize', number = 7, repository }: { action?: string; number?: number; repository?: object } = {},
+): Trigger {
+  return {
+    name: 'pull_request',
+    payload: loadEvent('pull_request', (p) => {
+      if (repository) p.repository = p.pull_request.head.repo = p.pull_request.base.repo = repository;
+      Object.assign(p, { action, number });
+      Object.assign(p.pull_request, { number, state: action === 'closed' ? 'closed' : 'open' });
+      Object.assign(p.pull_request.head, { sha: head, ref: branch });
+    }),
+  };
 }
 
 /** Everything the run printed or wrote, minus the `::add-mask::` commands that hand secrets to the runner. */
@@ -127,3 +108,5 @@ export async function closedPort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
