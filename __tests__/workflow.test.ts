@@ -90,7 +90,10 @@ async function replay(trigger: Trigger & { payload: object }, githubUrl: string)
         {
           with: Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, expand(String(v), steps)])),
           event: trigger,
-          env: { GITHUB_API_URL: githubUrl, ...Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, expand(String(v), steps)])) },
+          env: {
+            GITHUB_API_URL: githubUrl,
+            ...Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, expand(String(v), steps)])),
+          },
           unexpectedInputs: 'warn', // the runner warns about an undeclared `with:` key and passes it on
         },
         dir,

@@ -42,7 +42,8 @@ if (current) {
     githubRepo: current.repository.name,
     githubDeployment: '1',
   });
-  const build = (sha, branch) => sim.addDeployment({ ownerId: team.id, name: 'web', projectId: 'prj_web', readyState: 'BUILDING', meta: meta(sha, branch) });
+  const build = (sha, branch) =>
+    sim.addDeployment({ ownerId: team.id, name: 'web', projectId: 'prj_web', readyState: 'BUILDING', meta: meta(sha, branch) });
   Object.assign(outputs, {
     older: build(current.before, current.branch).id,
     own: build(current.sha, current.branch).id,

@@ -43,7 +43,15 @@ export const TEST_GITHUB_TOKEN = 'ghs_runnerModelJobToken000000000000000';
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024;
 
 /** The variables a test may not set: the model derives them from the event, as GitHub does. */
-const DERIVED = new Set(['GITHUB_SHA', 'GITHUB_REF', 'GITHUB_EVENT_NAME', 'GITHUB_EVENT_PATH', 'GITHUB_REPOSITORY', 'GITHUB_OUTPUT', 'GITHUB_STEP_SUMMARY']);
+const DERIVED = new Set([
+  'GITHUB_SHA',
+  'GITHUB_REF',
+  'GITHUB_EVENT_NAME',
+  'GITHUB_EVENT_PATH',
+  'GITHUB_REPOSITORY',
+  'GITHUB_OUTPUT',
+  'GITHUB_STEP_SUMMARY',
+]);
 
 /**
  * The inputs action.yml declares, with their defaults as written.

@@ -109,6 +109,9 @@ export async function branchOfCommit(
     const [branch] = branches as Set<string> & [string];
     return { ...commit, branch, decidedBy: `${commit.decidedBy}; the branch from its Vercel deployment's git metadata` };
   }
-  const found = branches.size === 0 ? `Vercel has no deployment of commit ${short} that names its branch` : `commit ${short} has Vercel deployments on ${branches.size} branches (${[...branches].sort().join(', ')})`;
+  const found =
+    branches.size === 0
+      ? `Vercel has no deployment of commit ${short} that names its branch`
+      : `commit ${short} has Vercel deployments on ${branches.size} branches (${[...branches].sort().join(', ')})`;
   throw new EventError(`The event names commit ${short} but no branch, and ${found}: set the branch input.`);
 }

@@ -13,7 +13,9 @@ function readInputs(env: NodeJS.ProcessEnv): Inputs | { withheld: string } {
   checkStrayInputs(stray);
   const unknown = stray.map((s) => s.given);
   if (unknown.length > 0) {
-    core.warning(`Ignored ${unknown.map((name) => `'${name}'`).join(', ')}: not inputs of this action (its inputs: ${INPUT_NAMES.join(', ')}).`);
+    core.warning(
+      `Ignored ${unknown.map((name) => `'${name}'`).join(', ')}: not inputs of this action (its inputs: ${INPUT_NAMES.join(', ')}).`,
+    );
   }
   const raw = readRawInputs(env);
   // A run that cannot have the secret (a fork's pull request, Dependabot): say so and do nothing,

@@ -82,7 +82,14 @@ const FULL_SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
 /** What the event itself says, before the sha/branch inputs. */
 type Found =
-  | { sha?: string; branch?: string; decidedBy: string; closedPullRequest?: boolean; pullRequest?: CurrentCommit['pullRequest']; projectId?: string }
+  | {
+      sha?: string;
+      branch?: string;
+      decidedBy: string;
+      closedPullRequest?: boolean;
+      pullRequest?: CurrentCommit['pullRequest'];
+      projectId?: string;
+    }
   | { branchDeleted: string; sha?: string; decidedBy: string }
   | { nothing: string; sha?: string }
   | { branchFromVercel: true; sha?: string; decidedBy: string }
@@ -113,7 +120,8 @@ function fromEvent(eventName: string, payload: Payload, env: NodeJS.ProcessEnv):
   switch (eventName) {
     case 'push': {
       const ref = payload.ref ?? env.GITHUB_REF ?? '';
-      if (ref.startsWith('refs/tags/')) return { nothing: `the push is of tag ${ref}, not a branch: no branch builds to supersede`, sha: env.GITHUB_SHA };
+      if (ref.startsWith('refs/tags/'))
+        return { nothing: `the push is of tag ${ref}, not a branch: no branch builds to supersede`, sha: env.GITHUB_SHA };
       if (payload.deleted) {
         // GITHUB_SHA is the default branch's here; the deleted branch's last commit is `before`.
         return { branchDeleted: ref, sha: payload.before, decidedBy: `push that deleted ${ref}` };
@@ -164,7 +172,8 @@ function fromEvent(eventName: string, payload: Payload, env: NodeJS.ProcessEnv):
       };
     }
   }
-  if (BRANCH_EVENTS.has(eventName)) return { sha: env.GITHUB_SHA, branch: branchOfRef(env.GITHUB_REF), decidedBy: `${eventName}: GITHUB_SHA and GITHUB_REF` };
+  if (BRANCH_EVENTS.has(eventName))
+    return { sha: env.GITHUB_SHA, branch: branchOfRef(env.GITHUB_REF), decidedBy: `${eventName}: GITHUB_SHA and GITHUB_REF` };
   return { unsupported: true };
 }
 
@@ -204,7 +213,9 @@ export function currentCommit(env: NodeJS.ProcessEnv, overrides: { sha?: string;
   const sha = (overrides.sha ?? ('sha' in found ? found.sha : undefined))?.toLowerCase();
   const decidedBy = decidedByOf(found, overrides);
   if (!sha || !FULL_SHA.test(sha)) {
-    throw new EventError(`The ${eventName} event names no commit: set the sha input to the commit whose superseded deployments should be canceled.`);
+    throw new EventError(
+      `The ${eventName} event names no commit: set the sha input to the commit whose superseded deployments should be canceled.`,
+    );
   }
   const base = {
     sha,
