@@ -664,7 +664,9 @@ describe('cancel --superseded', () => {
         GITHUB_REPOSITORY: 'acme/web',
       });
       expect(run.code).toBe(0);
-      expect(run.stdout.split('\n')[0]).toBe(`Current commit ${c2.slice(0, 7)} on branch main of acme/web (pull_request).`);
+      expect(run.stdout.split('\n')[0]).toBe(
+        `Current commit ${c2.slice(0, 7)} on branch main of acme/web (pull_request: the pull request's head commit and branch).`,
+      );
       expect(outcomes(run)).toMatchObject({ [older.id]: 'canceled', [newer.id]: 'skipped' });
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -50,6 +50,7 @@ const outcomes = (result: ActionRun) =>
   Object.fromEntries((JSON.parse(result.outputs.deployments!) as Array<{ id: string; outcome: string }>).map((d) => [d.id, d.outcome]));
 
 /** A trigger from a fixture, patched; GitHub runs the workflow on the default branch, whose last commit is mainHead. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- payloads are GitHub's loosely typed JSON
 const trigger = (name: string, fixture: string, patch?: (payload: any) => void): Trigger => ({
   name,
   payload: loadEvent(fixture, patch),

@@ -105,7 +105,9 @@ describe('superseded mode', () => {
     expect(github.requests.map((r) => r.path).sort()).toEqual(
       [`/repos/acme/web/compare/${c1}...${c3}`, `/repos/acme/web/compare/${c2}...${c3}`].sort(),
     );
-    expect(result.stdout).toContain(`Current commit ${c3.slice(0, 7)} on branch main of acme/web (push: GITHUB_SHA and the pushed branch).`);
+    expect(result.stdout).toContain(
+      `Current commit ${c3.slice(0, 7)} on branch main of acme/web (push: GITHUB_SHA and the pushed branch).`,
+    );
     expect(result.summary).toContain('5 deployments: 2 canceled, 3 skipped.');
     expect(result.summary).toContain('branch feature, not main');
   });

@@ -134,9 +134,13 @@ describe('deployment-id', () => {
     expect(parse({ 'deployment-id': undefined }).deployments).toEqual([]);
   });
 
-  // An expression that came out empty must not silently turn a by-id run into a superseded one.
-  it.each(['', '   ', '\n', ' , ,\n'])('given but naming nothing (%j) → an error, not superseded mode', (value) => {
-    expectError({ 'deployment-id': value }, 'deployment-id', 'is set but names no deployment', 'leave deployment-id out');
+  // The runner sets every declared input, '' when the step does not give it: empty means superseded mode.
+  it.each(['', '   ', '\n', ' \t\n'])('empty or whitespace (%j) → superseded mode (no deployments)', (value) => {
+    expect(parse({ 'deployment-id': value }).deployments).toEqual([]);
+  });
+
+  it('separators and nothing else → an error naming the input', () => {
+    expectError({ 'deployment-id': ' , ,\n' }, 'deployment-id', 'names no deployment, only separators', 'leave it empty');
   });
 
   it('accepts a single id', () => {

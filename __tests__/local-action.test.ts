@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inputEnvironment } from '../simulator/github-runner.js';
 import { VercelSimulator } from '../simulator/vercel-api.js';
 import { INPUT_NAMES } from '../src/inputs.js';
 
@@ -22,9 +23,12 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-it('.env.example lists every input of the action', () => {
-  const listed = [...example.matchAll(/^(?:# )?INPUT_([A-Z-]+)=/gm)].map((m) => m[1]!.toLowerCase());
-  expect(listed.sort()).toEqual([...INPUT_NAMES].sort());
+it('.env.example lists every input as the runner sets it for a step that gives none', () => {
+  const listed = Object.fromEntries([...example.matchAll(/^(INPUT_[A-Z-]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+  // The runner model's environment for an empty `with:`; the job token cannot be had locally.
+  const { env } = inputEnvironment({}, { githubToken: '' });
+  expect(listed).toEqual(env);
+  expect(Object.keys(listed).sort()).toEqual(INPUT_NAMES.map((n) => `INPUT_${n.toUpperCase()}`).sort());
 });
 
 it('runs the action from source with the inputs of a .env file', async () => {
@@ -34,7 +38,7 @@ it('runs the action from source with the inputs of a .env file', async () => {
   const apiUrl = await sim.start();
   const env = example
     .replace(/^INPUT_TOKEN=.*$/m, 'INPUT_TOKEN=vrc_local_action_token')
-    .replace(/^# INPUT_DEPLOYMENT-ID=.*$/m, `INPUT_DEPLOYMENT-ID=${d.id}`)
+    .replace(/^INPUT_DEPLOYMENT-ID=.*$/m, `INPUT_DEPLOYMENT-ID=${d.id}`)
     .replace(/^INPUT_DRY-RUN=.*$/m, 'INPUT_DRY-RUN=false')
     .replace(/^INPUT_API-URL=.*$/m, `INPUT_API-URL=${apiUrl}`);
   const envFile = join(dir, '.env');

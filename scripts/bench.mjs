@@ -8,6 +8,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GitHubSimulator, linearHistory } from '../simulator/github-api.js';
+import { loadEvent, stepEnvironment } from '../simulator/github-runner.js';
 import { VercelSimulator } from '../simulator/vercel-api.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -21,10 +22,10 @@ const TOKEN = 'vrc_bench_token';
 const work = mkdtempSync(join(tmpdir(), 'vercel-cancel-bench-'));
 
 /** Run a command to its end; resolve its wall time in ms. Asynchronous: the simulators live in this process. */
-function timed(command, args, env = {}) {
+function timed(command, args, env = {}, exactEnv = false) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env: exactEnv ? env : { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (c) => (output += c));
     child.stderr.on('data', (c) => (output += c));
@@ -40,11 +41,10 @@ function timed(command, args, env = {}) {
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const fmt = (ms) => ms.toFixed(0);
 
-function actionEnv(inputs, extra = {}) {
-  const output = join(work, `out-${Math.random().toString(36).slice(2)}`);
-  writeFileSync(output, '');
-  const env = { GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: '', GITHUB_EVENT_PATH: '', ...extra };
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+/** The action's environment as the runner sets it (every declared input, GITHUB_* from the event): the runner model's. */
+async function actionEnv(inputs, event = { name: 'workflow_dispatch' }, extra = {}) {
+  const dir = mkdtempSync(join(work, 'step-'));
+  const { env } = await stepEnvironment({ with: inputs, event, env: extra }, dir);
   return env;
 }
 
@@ -59,7 +59,7 @@ async function startup() {
   const curl = [];
   for (let i = 0; i < STARTUP_RUNS; i++) {
     nodeEmpty.push(await timed(process.execPath, ['-e', '0']));
-    action.push(await timed(process.execPath, [DIST], actionEnv({ token: TOKEN, 'deployment-id': ids[2 * i], 'api-url': api })));
+    action.push(await timed(process.execPath, [DIST], await actionEnv({ token: TOKEN, 'deployment-id': ids[2 * i], 'api-url': api }), true));
     curl.push(
       await timed('curl', [
         '-sf',
@@ -103,25 +103,16 @@ async function superseded(n) {
   let made;
   for (let run = 0; run < SUPERSEDED_RUNS; run++) {
     const w = await supersededWorld(n);
-    const event = join(work, 'push.json');
-    writeFileSync(event, JSON.stringify({ ref: 'refs/heads/main', repository: { id: 7, full_name: 'acme/web' } }));
-    walls.push(
-      await timed(
-        process.execPath,
-        [DIST],
-        actionEnv(
-          { token: TOKEN, 'api-url': w.api, 'github-token': 'ghs_bench' },
-          {
-            GITHUB_EVENT_NAME: 'push',
-            GITHUB_EVENT_PATH: event,
-            GITHUB_SHA: w.head,
-            GITHUB_REF: 'refs/heads/main',
-            GITHUB_REPOSITORY: 'acme/web',
-            GITHUB_API_URL: w.githubApi,
-          },
-        ),
-      ),
+    const push = loadEvent('push', (p) => {
+      Object.assign(p, { ref: 'refs/heads/main', after: w.head });
+      p.repository = { ...p.repository, id: 7, full_name: 'acme/web' };
+    });
+    const env = await actionEnv(
+      { token: TOKEN, 'api-url': w.api, 'github-token': 'ghs_bench' },
+      { name: 'push', payload: push },
+      { GITHUB_API_URL: w.githubApi },
     );
+    walls.push(await timed(process.execPath, [DIST], env, true));
     const canceled = w.stale.filter((id) => w.vercel.getDeployment(id).readyState === 'CANCELED').length;
     if (canceled !== n) throw new Error(`superseded N=${n} canceled ${canceled}`);
     made ??= w.vercel.requests.length + w.github.requests.length;

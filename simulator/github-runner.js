@@ -79,7 +79,9 @@ const scalar = (value) => (value === null || value === undefined ? '' : String(v
 export function inputEnvironment(given, options = {}) {
   const { githubToken = TEST_GITHUB_TOKEN, unexpectedInputs = 'error', actionYml = ACTION_YML } = options;
   const declared = declaredInputs(actionYml);
+  /** @type {Record<string, string>} */
   const env = {};
+  /** @type {string[]} */
   const warnings = [];
   for (const input of declared) {
     let value = input.default ?? '';
@@ -156,6 +158,7 @@ export function commitAndRef(eventName, payload, headSha) {
 
 /** A GITHUB_OUTPUT file as the runner reads it: `name=value` lines and `name<<DELIMITER` heredocs. */
 export function parseOutputFile(text) {
+  /** @type {Record<string, string>} */
   const outputs = {};
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {

@@ -389,7 +389,7 @@ function currentOf(command: Command, inputs: Inputs, env: Env): EventReading {
   const where = 'or run it in GitLab CI, CircleCI, Buildkite or GitHub Actions, whose variables name it';
   if (!inputs.sha) throw new InputError(`The current commit is unknown: pass --sha (${where}).`);
   if (!inputs.branch) throw new InputError(`The current branch is unknown: pass --branch (${where}).`);
-  const decidedBy = `${ci?.trigger ?? 'command line'}: the commit from ${command.sources.sha ?? '--sha'}, the branch from ${command.sources.branch ?? '--branch'}`;
+  const decidedBy = ci?.trigger ?? 'command line';
   return { sha: inputs.sha, branch: inputs.branch, repository: repositoryOf(command), closedPullRequest: false, decidedBy };
 }
 

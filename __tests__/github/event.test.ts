@@ -35,18 +35,73 @@ describe('currentCommit', () => {
       repository: { id: '11', owner: 'acme', name: 'web' },
       closedPullRequest: false,
       pullRequest: undefined,
+      projectId: undefined,
+      decidedBy: 'push: GITHUB_SHA and the pushed branch',
     });
   });
 
-  it('push of a tag, or a deleted branch: nothing to do', () => {
-    expect(currentCommit(env('push', { repository }, { GITHUB_SHA: HEAD, GITHUB_REF: 'refs/tags/v1' }), {})).toEqual({
-      nothing: 'refs/tags/v1 is a tag, not a branch: no branch deployments to supersede',
+  it('push of a tag: nothing to do; a push that deletes a branch: that branch, its last commit, every build stale', () => {
+    expect(currentCommit(env('push', { ref: 'refs/tags/v1', repository }, { GITHUB_SHA: HEAD, GITHUB_REF: 'refs/tags/v1' }), {})).toEqual({
+      nothing: 'the push is of tag refs/tags/v1, not a branch: no branch builds to supersede',
     });
+    // GITHUB_SHA is the default branch's last commit here, never used.
+    const deleted = { ref: 'refs/heads/old', before: HEAD, after: '0'.repeat(40), deleted: true, repository };
+    expect(currentCommit(env('push', deleted, { GITHUB_SHA: BASE_HEAD, GITHUB_REF: 'refs/heads/old' }), {})).toMatchObject({
+      sha: HEAD,
+      branch: 'old',
+      branchDeleted: true,
+    });
+    expect(currentCommit(env('delete', { ref: 'old', ref_type: 'branch', repository }, { GITHUB_SHA: BASE_HEAD }), {})).toMatchObject({
+      sha: '',
+      branch: 'old',
+      branchDeleted: true,
+    });
+  });
+
+  it('workflow_run: head_sha and head_branch; a fork with a pull request carries it, one without has nothing to do', () => {
+    const run = (extra: object) => ({
+      workflow_run: { head_sha: HEAD, head_branch: 'feature/x', head_repository: repository, pull_requests: [], ...extra },
+      repository,
+    });
+    expect(currentCommit(env('workflow_run', run({}), { GITHUB_SHA: BASE_HEAD }), {})).toMatchObject({ sha: HEAD, branch: 'feature/x' });
+    const fork = { head_repository: { id: 99, full_name: 'mallory/web' } };
+    expect(currentCommit(env('workflow_run', run({ ...fork, pull_requests: [{ number: 3 }] }), {}), {})).toMatchObject({
+      pullRequest: { number: 3, fromFork: true },
+    });
+    expect(currentCommit(env('workflow_run', run(fork), {}), {})).toHaveProperty('nothing');
+  });
+
+  it('deployment_status made for a SHA: the commit, the branch to be looked up; for a branch ref: that branch', () => {
+    expect(currentCommit(env('deployment_status', { deployment: { sha: HEAD, ref: HEAD }, repository }, {}), {})).toMatchObject({
+      branchOfCommit: { sha: HEAD },
+    });
+    expect(currentCommit(env('deployment', { deployment: { sha: HEAD, ref: 'feature/x' }, repository }, {}), {})).toMatchObject({
+      sha: HEAD,
+      branch: 'feature/x',
+    });
+    // The branch input settles it without a lookup.
     expect(
-      currentCommit(env('push', { deleted: true, repository }, { GITHUB_SHA: '0'.repeat(40), GITHUB_REF: 'refs/heads/old' }), {}),
-    ).toEqual({
-      nothing: 'the push deleted refs/heads/old: no build to supersede',
+      currentCommit(env('deployment_status', { deployment: { sha: HEAD, ref: HEAD }, repository }, {}), { branch: 'main' }),
+    ).toMatchObject({
+      sha: HEAD,
+      branch: 'main',
     });
+  });
+
+  it("Vercel's repository_dispatch: client_payload's commit, branch and project; another type needs the inputs", () => {
+    const vercel = {
+      action: 'vercel.deployment.ready',
+      client_payload: { git: { sha: HEAD, ref: 'feature/x' }, project: { id: 'prj_1' } },
+      repository,
+    };
+    expect(currentCommit(env('repository_dispatch', vercel, { GITHUB_SHA: BASE_HEAD }), {})).toMatchObject({
+      sha: HEAD,
+      branch: 'feature/x',
+      projectId: 'prj_1',
+    });
+    expect(() => currentCommit(env('repository_dispatch', { action: 'other', repository }, { GITHUB_SHA: BASE_HEAD }), {})).toThrow(
+      /set both the sha and branch inputs/,
+    );
   });
 
   it.each(['pull_request', 'pull_request_target'])('%s: the head commit and branch, never GITHUB_SHA', (name) => {
@@ -89,8 +144,8 @@ describe('currentCommit', () => {
   });
 
   it('an event with no branch or commit asks for the inputs', () => {
-    expect(() => currentCommit(env('schedule', { repository }, { GITHUB_SHA: HEAD, GITHUB_REF: 'refs/pull/1/merge' }), {})).toThrow(
-      new EventError('The schedule event (ref "refs/pull/1/merge") names no branch: set the branch input.'),
+    expect(() => currentCommit(env('schedule', { repository }, { GITHUB_SHA: HEAD, GITHUB_REF: 'refs/tags/v1' }), {})).toThrow(
+      new EventError('The schedule event (ref "refs/tags/v1") names no branch: set the branch input.'),
     );
     expect(() => currentCommit(env('schedule', { repository }, { GITHUB_REF: 'refs/heads/main' }), {})).toThrow(
       /names no commit: set the sha input/,

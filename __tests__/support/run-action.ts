@@ -47,7 +47,7 @@ export async function runAction(options: {
     code: run.code,
     stdout: run.stdout,
     stderr: run.stderr,
-    outputs: run.outputs as Record<string, string>,
+    outputs: run.outputs,
     summary: run.summary,
     runnerWarnings: run.runnerWarnings,
   };
