@@ -51,7 +51,7 @@ export function rateLimitOf(status: number, headers: HeaderMap, text: string, no
   const mentions = /rate limit/i.test(message);
   if (status === 403 && !exhausted && !mentions && retryAfter === undefined) return undefined;
 
-  const kind = /secondary/i.test(message) || (!exhausted && retryAfter !== undefined) ? 'secondary' : 'primary';
+  const kind = exhausted && !/secondary/i.test(message) ? 'primary' : 'secondary';
   if (retryAfter !== undefined && /^\s*\d+\s*$/.test(retryAfter)) return { kind, waitMs: Number(retryAfter) * 1000 };
   if (exhausted) {
     const resetAt = epochSecondsToMs(headers['x-ratelimit-reset']);
