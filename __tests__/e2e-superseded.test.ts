@@ -1,5 +1,5 @@
 // End to end, superseded mode: dist/index.js as a child process with event payload files, against
-// the Vercel API simulation and the GitHub compare API simulation on 127.0.0.1.
+// the Vercel API simulation and the GitHub API simulation (list commits, compare) on 127.0.0.1.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { GitHubSimulator, linearHistory, randomSha } from '../simulator/github-api.js';
 import { VercelSimulator } from '../simulator/vercel-api.js';
@@ -97,14 +97,14 @@ describe('superseded mode', () => {
     expect(result.outputs['canceled-at']).toBe(String(vercel.getDeployment(old2.id).canceledAt));
     expect(result.outputs['canceled-ids']).toBe(`${old2.id},${old1.id}`);
     expect(result.outputs['canceled-count']).toBe('2');
-    // One list page; one compare per distinct commit (c1, c2), none for others; one cancel each.
+    // One list page; one cancel each; one page of the current commit's history answers both c1 and c2.
     expect(vercel.requests.map((r) => `${r.method} ${r.path}`).sort()).toEqual(
       ['GET /v6/deployments', `PATCH /v12/deployments/${old1.id}/cancel`, `PATCH /v12/deployments/${old2.id}/cancel`].sort(),
     );
     expect(vercel.requests[0]!.query).toMatchObject({ state: 'QUEUED,INITIALIZING,BUILDING', limit: '100' });
-    expect(github.requests.map((r) => r.path).sort()).toEqual(
-      [`/repos/acme/web/compare/${c1}...${c3}`, `/repos/acme/web/compare/${c2}...${c3}`].sort(),
-    );
+    expect(github.requests.map((r) => ({ path: r.path, query: r.query }))).toEqual([
+      { path: '/repos/acme/web/commits', query: { sha: c3, per_page: '100' } },
+    ]);
     expect(result.stdout).toContain(
       `Current commit ${c3.slice(0, 7)} on branch main of acme/web (push: GITHUB_SHA and the pushed branch).`,
     );
@@ -140,9 +140,8 @@ describe('superseded mode', () => {
     expect(outcomes(result)).toEqual({ [older.id]: 'canceled', [own.id]: 'canceled', [newer.id]: 'skipped', [main.id]: 'skipped' });
     expect(reasonOf(result, own.id)).toBe("canceled by this run: pull request #7 closed: its head's builds are no longer needed");
     expect(reasonOf(result, newer.id)).toMatch(/is newer than the current commit/);
-    expect(github.requests.map((r) => r.path).sort()).toEqual(
-      [`/repos/acme/web/compare/${f1}...${f2}`, `/repos/acme/web/compare/${f3}...${f2}`].sort(),
-    );
+    // f1 is in f2's history; f3 is not, and only a compare tells newer from diverged.
+    expect(github.requests.map((r) => r.path)).toEqual(['/repos/acme/web/commits', `/repos/acme/web/compare/${f3}...${f2}`]);
   });
 
   it('a closed pull request from a deleted fork cancels nothing of the base branch', async () => {
@@ -338,7 +337,7 @@ describe('superseded mode', () => {
     expect(state(older.id)).toBe('BUILDING');
   });
 
-  it('makes exactly the requests needed: one list page, one compare per commit, one cancel per stale build', async () => {
+  it('makes exactly the requests needed: one list page, one GitHub request, one cancel per stale build', async () => {
     const shas = history(51);
     const stale = shas.slice(0, 50).map((sha) => deploy(sha, 'main').id);
     deploy(shas[50]!, 'main');
@@ -351,7 +350,100 @@ describe('superseded mode', () => {
     const count = (method: string, prefix: string) =>
       vercel.requests.filter((r) => r.method === method && r.path.startsWith(prefix)).length;
     expect([count('GET', '/v6/deployments'), count('GET', '/v13/'), count('PATCH', '/v12/'), github.requests.length]).toEqual([
-      1, 0, 50, 50,
+      1, 0, 50, 1,
     ]);
+  });
+
+  it('compares only the commits older than the last 100 of the current commit', async () => {
+    const shas = history(150);
+    const recent = deploy(shas[120]!, 'main');
+    const ancient = deploy(shas[10]!, 'main');
+    deploy(shas[149]!, 'main');
+
+    const result = await run(push(shas[149]!, 'main'));
+
+    expect(outcomes(result)).toMatchObject({ [recent.id]: 'canceled', [ancient.id]: 'canceled' });
+    expect(github.requests.map((r) => r.path)).toEqual(['/repos/acme/web/commits', `/repos/acme/web/compare/${shas[10]}...${shas[149]}`]);
+  });
+});
+
+describe('superseded mode under GitHub rate limits', () => {
+  /**
+   * The case that went wrong: the run of an older commit (c1), whose own build was created after the
+   * newer commit's (c2), while GitHub's rate limit for the token is used up for the next hour.
+   */
+  function olderCommitsRun() {
+    const [c0, c1, c2] = history(3) as [string, string, string];
+    const stale = deploy(c0, 'main');
+    const newer = deploy(c2, 'main'); // created before c1's own build
+    deploy(c1, 'main');
+    return { c1, c2, stale, newer };
+  }
+  const inAnHour = () => String(Math.floor(Date.now() / 1000) + 3600);
+
+  it.each([
+    ['403, x-ratelimit-remaining 0', 403, { message: 'API rate limit exceeded for installation ID 1.' }, { 'X-RateLimit-Remaining': '0' }],
+    ['429, x-ratelimit-remaining 0', 429, { message: 'API rate limit exceeded' }, { 'X-RateLimit-Remaining': '0' }],
+    [
+      '403, secondary limit with retry-after',
+      403,
+      { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' },
+      { 'Retry-After': '3600' },
+    ],
+  ])('%s: leaves the builds alone and says so, never cancelling the newer commit', async (_name, status, body, headers) => {
+    const { c1, stale, newer } = olderCommitsRun();
+    github.inject(() => ({ status, body, headers: { 'X-RateLimit-Reset': inAnHour(), ...headers } }));
+
+    const result = await run(push(c1, 'main'));
+
+    expect(result.code).toBe(0);
+    expect([state(stale.id), state(newer.id)]).toEqual(['BUILDING', 'BUILDING']);
+    expect(outcomes(result)).toMatchObject({ [stale.id]: 'skipped', [newer.id]: 'skipped' });
+    expect(reasonOf(result, newer.id)).toMatch(
+      /^could not check whether \w{7} is older \((github-token's rate limit is used up|GitHub's secondary rate limit was hit)/,
+    );
+    expect(result.stdout).toMatch(
+      /^::warning::Could not check the ancestry of 2 commits \(.*rate limit.*\): their builds were left alone\.$/m,
+    );
+    // A limit that lifts in an hour is not waited for, and no compare follows the refused history request.
+    expect(github.requests).toHaveLength(1);
+    expect(vercel.requests.filter((r) => r.method === 'PATCH')).toHaveLength(0);
+  });
+
+  it('a secondary limit that lifts at once is waited for, then the history answers', async () => {
+    const { c1, c2, stale, newer } = olderCommitsRun();
+    github.inject(({ path, attempt }: { path: string; attempt: number }) =>
+      path.endsWith('/commits') && attempt === 1
+        ? { status: 403, body: { message: 'You have exceeded a secondary rate limit.' }, headers: { 'Retry-After': '0' } }
+        : undefined,
+    );
+
+    const result = await run(push(c1, 'main'));
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/GET \/repos\/acme\/web\/commits: rate limited \(HTTP 403\); retrying in/);
+    expect(outcomes(result)).toMatchObject({ [stale.id]: 'canceled', [newer.id]: 'skipped' });
+    expect(state(newer.id)).toBe('BUILDING');
+    expect(github.requests.map((r) => r.path)).toEqual([
+      '/repos/acme/web/commits',
+      '/repos/acme/web/commits',
+      `/repos/acme/web/compare/${c2}...${c1}`,
+    ]);
+  });
+
+  it('a 403 without rate-limit signs is a refusal: creation order stands in, as before', async () => {
+    const { c1, stale, newer } = olderCommitsRun();
+    github.inject(() => ({ status: 403, body: { message: 'Resource not accessible by integration' } }));
+
+    const result = await run(push(c1, 'main'));
+
+    expect(result.code).toBe(0);
+    // Both were created before c1's own build: the weaker rule cancels both, and says why.
+    expect(outcomes(result)).toMatchObject({ [stale.id]: 'canceled', [newer.id]: 'canceled' });
+    expect(reasonOf(result, newer.id)).toMatch(
+      /created before the current commit's deployment \(ancestry of \w{7} unknown: github-token may not read acme\/web \(403\)/,
+    );
+    expect(result.stdout).toMatch(/^::warning::The ancestry of 2 commits could not be established/m);
+    expect(github.requests).toHaveLength(1);
   });
 });

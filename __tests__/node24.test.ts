@@ -40,7 +40,7 @@ it('rejects bad input under Node 24 the same way', async () => {
   expect(result.stdout).toMatch(/^::error::Input 'deployment-id' has "b\/c", whose host is not a deployment hostname/m);
 });
 
-it('supersedes under Node 24, loading octokit (a chunk of the bundle) for the ancestry check', async () => {
+it("supersedes under Node 24, asking GitHub for ancestry through the action's own HTTP layer", async () => {
   const github = new GitHubSimulator();
   github.addRepo({ owner: 'acme', repo: 'web', id: 9 });
   const [c1, c2] = linearHistory(2);

@@ -211,7 +211,7 @@ try {
     .filter((f) => f.endsWith('.js'))
     .map(
       (f) =>
-        `| \`dist/${f}\` | ${(statSync(join(root, 'dist', f)).size / 1024).toFixed(0)} kB | ${f === 'index.js' ? 'every run' : 'on demand: octokit (superseded mode), the proxy client (a proxy set)'} |`,
+        `| \`dist/${f}\` | ${(statSync(join(root, 'dist', f)).size / 1024).toFixed(0)} kB | ${f === 'index.js' ? 'every run' : 'on demand: the proxy client (@actions/http-client, undici), only when a proxy variable is set'} |`,
     );
 
   const md = `# Benchmarks

@@ -2,7 +2,7 @@
 // undici (~1 MB), at the top of its entry module, though this action never asks for an OIDC token.
 // Its modules have no side effects at import time, but its package.json does not say so, so the
 // bundler keeps them all and every run pays ~30 ms to load them. Declaring it lets the bundler drop
-// what is unused (undici then only loads with octokit, in superseded mode). Idempotent.
+// what is unused (undici then only loads with the proxy client, behind a proxy). Idempotent.
 import { readFileSync, writeFileSync } from 'node:fs';
 
 for (const name of ['@actions/core']) {

@@ -1,9 +1,10 @@
 // A local stand-in for the GitHub REST API, for tests and `npm run demo`.
 //
 // Plain JavaScript ES module, no dependencies beyond node: built-ins. It speaks HTTP on 127.0.0.1
-// and implements the one endpoint the action uses to decide commit ancestry:
-//   GET /repos/{owner}/{repo}/compare/{BASE...HEAD}
-// over an in-memory commit graph (merge commits included: ancestry is graph reachability).
+// and implements the two endpoints the action uses to decide commit ancestry, over an in-memory
+// commit graph (merge commits included: ancestry is graph reachability):
+//   GET /repos/{owner}/{repo}/commits?sha=SHA&per_page=N&page=P      (list commits)
+//   GET /repos/{owner}/{repo}/compare/{BASE...HEAD}                   (compare two commits)
 //
 // Usage:
 //   const gh = new GitHubSimulator();
@@ -11,25 +12,40 @@
 //   const [a, b, c] = linearHistory(3);
 //   gh.addCommits('acme', 'web', [a, b, c]);
 //   const baseUrl = await gh.start();          // what GITHUB_API_URL is set to
-//   ... fetch(`${baseUrl}/repos/acme/web/compare/${a.sha}...${c.sha}`, { headers: { Authorization: 'Bearer ghs_x' } })
+//   ... fetch(`${baseUrl}/repos/acme/web/commits?sha=${c.sha}`, { headers: { Authorization: 'Bearer ghs_x' } })
 //   await gh.stop();
 //
+// The commit list is `git log SHA`: SHA and every commit reachable from it through ANY parent (so the
+// commits of a merged branch are listed too), newest first. Its order is git's default revision walk
+// (git-rev-list(1): "Lists commit objects in reverse chronological order starting at the given
+// commit(s)"): a queue ordered by committer date, newest first, starting at SHA; each commit shown
+// is replaced in the queue by its parents, in parent order, a commit never twice; equal dates keep
+// the order they were queued in (revision.c, commit_list_insert_by_date). GitHub's docs name the
+// relation for compare ("equivalent to running the git log BASE..HEAD command") and document
+// list commits' `sha`, `per_page` (default 30, max 100) and `page`. A commit's committer date is the
+// `date` given to addCommits (epoch seconds), else one minute after the commit added before it,
+// so by default the list is the reverse of the order in which commits were added.
+//
 // Deliberate choices (strict where the real API is more lenient, so client mistakes show up):
-//   - BASE and HEAD must be full 40-hex commit shas (matched case-insensitively); branch names,
-//     tags, abbreviated shas, `BASE..HEAD` (two dots) and cross-fork `owner:ref` are 404 Not Found.
+//   - BASE, HEAD and `sha` must be full 40-hex commit shas (matched case-insensitively); branch
+//     names, tags, abbreviated shas, `BASE..HEAD` (two dots) and cross-fork `owner:ref` are 404 Not
+//     Found, and so is a list request without `sha` (the simulator knows no default branch).
 //   - owner and repo are matched case-insensitively, as on GitHub.
 //   - a repo added with a token answers 401 Bad credentials when the token is missing or wrong
 //     (real GitHub answers 404 for an anonymous request to a private repo; 401 for a wrong token).
-//   - `commits` is paged with `per_page` (default 250, capped at 250) and `page` (default 1); a
-//     `Link` header (next/last/first/prev) is sent when there is more than one page.
-//   - the rate limit is reported (x-ratelimit-*) but never enforced.
+//   - compare's `commits` is paged with `per_page` (default 250, capped at 250) and `page` (default
+//     1); the list with `per_page` (default 30, capped at 100) and `page`. A `Link` header
+//     (next/last/first/prev) is sent when there is more than one page.
+//   - the rate limit is reported (x-ratelimit-*) but never enforced; rate-limited answers are made
+//     with fault injection (`inject`), as GitHub sends them: 403 or 429 with x-ratelimit-remaining 0.
 
 import { randomBytes } from 'node:crypto';
 import { HttpError, SimulatorServer, decodeSegment as decode } from './http-server.js';
 
 /**
- * @typedef {{ sha: string, parents?: string[], message?: string }} CommitInput
- * `message` is optional and only echoed in `commit.message`.
+ * @typedef {{ sha: string, parents?: string[], message?: string, date?: number }} CommitInput
+ * `message` is optional and only echoed in `commit.message`. `date` is the committer date in epoch
+ * seconds (default: one minute after the commit added before it), which orders the commit list.
  */
 /**
  * @typedef {{ sha: string, parents: string[] }} Commit
@@ -40,8 +56,9 @@ import { HttpError, SimulatorServer, decodeSegment as decode } from './http-serv
 /** @typedef {import('./http-server.js').InjectHandler} InjectHandler */
 /** @typedef {import('./http-server.js').RouteRequest} RouteRequest */
 /**
- * @typedef {{ sha: string, parents: string[], message: string, index: number }} StoredCommit
- * `index` is the insertion order, which is a topological order (parents before children).
+ * @typedef {{ sha: string, parents: string[], message: string, date: number | undefined, index: number, committedAt: number }} StoredCommit
+ * `index` is the insertion order, which is a topological order (parents before children);
+ * `committedAt` the committer date in epoch seconds.
  */
 /**
  * @typedef {{ owner: string, repo: string, id: number, token: string | null, commits: Map<string, StoredCommit> }} Repo
@@ -50,9 +67,15 @@ import { HttpError, SimulatorServer, decodeSegment as decode } from './http-serv
 export const RATE_LIMIT = 5000;
 export const MAX_PER_PAGE = 250;
 export const DEFAULT_PER_PAGE = 250;
+/** List commits: "The number of results per page (max 100)", default 30 (GitHub's REST docs). */
+export const LIST_MAX_PER_PAGE = 100;
+export const LIST_DEFAULT_PER_PAGE = 30;
+/** The committer date of the first commit added without a `date` (2023-11-14T22:13:20Z). */
+const FIRST_DATE = 1_700_000_000;
 
 const DOCS_REST = 'https://docs.github.com/rest';
 const DOCS_COMPARE = 'https://docs.github.com/rest/commits/commits#compare-two-commits';
+const DOCS_LIST = 'https://docs.github.com/rest/commits/commits#list-commits';
 const SHA_RE = /^[0-9a-f]{40}$/;
 
 /** A random 40-hex sha. */
@@ -181,7 +204,7 @@ export class GitHubSimulator {
     if (!r) throw new Error(`addCommits: no repo ${owner}/${repo} (call addRepo first)`);
     if (!Array.isArray(commits)) throw new Error('addCommits: commits must be an array');
 
-    /** @type {Map<string, { sha: string, parents: string[], message: string }>} */
+    /** @type {Map<string, { sha: string, parents: string[], message: string, date: number | undefined }>} */
     const batch = new Map();
     for (const c of commits) {
       const sha = normalizeSha(c?.sha);
@@ -193,6 +216,9 @@ export class GitHubSimulator {
       });
       if (new Set(parents).size !== parents.length) throw new Error(`addCommits: commit ${sha} lists a parent twice`);
       const message = typeof c.message === 'string' ? c.message : `Commit ${sha.slice(0, 7)}`;
+      if (c.date !== undefined && !Number.isInteger(c.date))
+        throw new Error(`addCommits: commit ${sha} has a date that is not whole seconds`);
+      const date = c.date;
       const known = r.commits.get(sha) ?? batch.get(sha);
       if (known) {
         if (known.parents.join() !== parents.join()) {
@@ -200,7 +226,7 @@ export class GitHubSimulator {
         }
         continue;
       }
-      batch.set(sha, { sha, parents, message });
+      batch.set(sha, { sha, parents, message, date });
     }
     for (const c of batch.values()) {
       for (const p of c.parents) {
@@ -215,9 +241,11 @@ export class GitHubSimulator {
     while (pending.length > 0) {
       const before = pending.length;
       for (let i = 0; i < pending.length;) {
-        const c = /** @type {{ sha: string, parents: string[], message: string }} */ (pending[i]);
+        const c = /** @type {{ sha: string, parents: string[], message: string, date: number | undefined }} */ (pending[i]);
         if (c.parents.every((p) => r.commits.has(p) || placed.has(p))) {
-          r.commits.set(c.sha, { ...c, index: r.commits.size });
+          const previous = [...r.commits.values()].at(-1);
+          const committedAt = c.date ?? (previous ? previous.committedAt + 60 : FIRST_DATE);
+          r.commits.set(c.sha, { ...c, index: r.commits.size, committedAt });
           placed.add(c.sha);
           pending.splice(i, 1);
         } else {
@@ -264,18 +292,61 @@ export class GitHubSimulator {
   #route({ method, path, query, token }) {
     const seg = path.split('/');
     // seg[0] is '' (path starts with '/'); the basehead may itself contain '/' (then it matches nothing)
-    if (!(seg.length >= 6 && seg[1] === 'repos' && seg[2] && seg[3] && seg[4] === 'compare' && seg[5])) {
-      throw notFound();
-    }
+    const compare = seg.length >= 6 && seg[4] === 'compare' && Boolean(seg[5]);
+    const list = seg.length === 5 && seg[4] === 'commits';
+    if (!(seg[1] === 'repos' && seg[2] && seg[3] && (compare || list))) throw notFound();
     if (method !== 'GET') throw notFound();
     const owner = decodeSegment(seg[2]);
     const repoName = decodeSegment(seg[3]);
-    const basehead = decodeSegment(seg.slice(5).join('/'));
 
     const repo = this.#repos.get(repoKey(owner, repoName));
     if (!repo) throw notFound();
     if (repo.token !== null && token !== repo.token) throw badCredentials();
-    return this.#compare(repo, basehead, query);
+    if (list) return this.#listCommits(repo, query);
+    return this.#compare(repo, decodeSegment(seg.slice(5).join('/')), query);
+  }
+
+  /**
+   * `git log SHA`, newest first (see the header): one page of it.
+   * @param {Repo} repo
+   * @param {Record<string, string>} query
+   * @returns {{ status: number, body: unknown, headers: Record<string, string> }}
+   */
+  #listCommits(repo, query) {
+    const start = repo.commits.get(normalizeSha(query.sha) ?? '');
+    if (!start) throw apiError(404, 'Not Found', DOCS_LIST);
+    const log = revisionWalk(repo, start);
+    const perPage = clampInt(query.per_page, LIST_DEFAULT_PER_PAGE, 1, LIST_MAX_PER_PAGE);
+    const page = clampInt(query.page, 1, 1, Number.MAX_SAFE_INTEGER);
+    const lastPage = Math.max(1, Math.ceil(log.length / perPage));
+    const listUrl = `${this.#server.baseUrl ?? 'http://127.0.0.1'}/repos/${repo.owner}/${repo.repo}/commits`;
+    return {
+      status: 200,
+      headers: linkHeader(listUrl, query, perPage, page, lastPage),
+      body: log.slice((page - 1) * perPage, page * perPage).map((c) => this.#commitJson(repo, c)),
+    };
+  }
+
+  /**
+   * A commit as the commit endpoints show it (the fields a client may read; no stats or files).
+   * @param {Repo} repo
+   * @param {StoredCommit} c
+   */
+  #commitJson(repo, c) {
+    const apiBase = this.#server.baseUrl ?? 'http://127.0.0.1';
+    const repoPath = `repos/${repo.owner}/${repo.repo}`;
+    const htmlRepo = `https://github.com/${repo.owner}/${repo.repo}`;
+    const date = new Date(c.committedAt * 1000).toISOString().replace('.000Z', 'Z');
+    const person = { name: 'Simulated Committer', email: 'committer@example.com', date };
+    return {
+      sha: c.sha,
+      url: `${apiBase}/${repoPath}/commits/${c.sha}`,
+      html_url: `${htmlRepo}/commit/${c.sha}`,
+      commit: { author: person, committer: person, message: c.message, tree: null, comment_count: 0 },
+      author: null,
+      committer: null,
+      parents: c.parents.map((p) => ({ sha: p, url: `${apiBase}/${repoPath}/commits/${p}`, html_url: `${htmlRepo}/commit/${p}` })),
+    };
   }
 
   /**
@@ -327,31 +398,8 @@ export class GitHubSimulator {
     const htmlRepo = `https://github.com/${repo.owner}/${repo.repo}`;
     const compareUrl = `${apiBase}/${repoPath}/compare/${baseRef}...${headRef}`;
     /** @param {StoredCommit} c */
-    const commitJson = (c) => ({
-      sha: c.sha,
-      url: `${apiBase}/${repoPath}/commits/${c.sha}`,
-      html_url: `${htmlRepo}/commit/${c.sha}`,
-      commit: { message: c.message, tree: null },
-      parents: c.parents.map((p) => ({ sha: p, url: `${apiBase}/${repoPath}/commits/${p}`, html_url: `${htmlRepo}/commit/${p}` })),
-    });
-
-    /** @type {Record<string, string>} */
-    const headers = {};
-    if (lastPage > 1) {
-      /** @param {number} n */
-      const pageUrl = (n) => {
-        const params = new URLSearchParams(query);
-        params.set('per_page', String(perPage));
-        params.set('page', String(n));
-        return `${compareUrl}?${params}`;
-      };
-      /** @type {string[]} */
-      const links = [];
-      if (page > 1) links.push(`<${pageUrl(Math.min(page - 1, lastPage))}>; rel="prev"`);
-      if (page < lastPage) links.push(`<${pageUrl(page + 1)}>; rel="next"`, `<${pageUrl(lastPage)}>; rel="last"`);
-      if (page > 1) links.push(`<${pageUrl(1)}>; rel="first"`);
-      headers.Link = links.join(', ');
-    }
+    const commitJson = (c) => this.#commitJson(repo, c);
+    const headers = linkHeader(compareUrl, query, perPage, page, lastPage);
 
     return {
       status: 200,
@@ -376,6 +424,59 @@ export class GitHubSimulator {
 }
 
 // ---------------------------------------------------------------- helpers
+
+/**
+ * `{ Link }` with next/last/first/prev page URLs, or `{}` when there is one page.
+ * @param {string} url
+ * @param {Record<string, string>} query
+ * @param {number} perPage
+ * @param {number} page
+ * @param {number} lastPage
+ * @returns {Record<string, string>}
+ */
+function linkHeader(url, query, perPage, page, lastPage) {
+  if (lastPage <= 1) return {};
+  /** @param {number} n */
+  const pageUrl = (n) => {
+    const params = new URLSearchParams(query);
+    params.set('per_page', String(perPage));
+    params.set('page', String(n));
+    return `${url}?${params}`;
+  };
+  /** @type {string[]} */
+  const links = [];
+  if (page > 1) links.push(`<${pageUrl(Math.min(page - 1, lastPage))}>; rel="prev"`);
+  if (page < lastPage) links.push(`<${pageUrl(page + 1)}>; rel="next"`, `<${pageUrl(lastPage)}>; rel="last"`);
+  if (page > 1) links.push(`<${pageUrl(1)}>; rel="first"`);
+  return { Link: links.join(', ') };
+}
+
+/**
+ * git's default revision walk from `start` (see the header): newest committer date first, parents
+ * queued in parent order as their child is shown, ties kept in queue order, each commit once.
+ * @param {Repo} repo
+ * @param {StoredCommit} start
+ * @returns {StoredCommit[]}
+ */
+function revisionWalk(repo, start) {
+  /** @type {StoredCommit[]} */
+  const shown = [];
+  /** @type {StoredCommit[]} kept sorted: newest first, FIFO among equal dates */
+  const queue = [start];
+  const seen = new Set([start.sha]);
+  while (queue.length > 0) {
+    const c = /** @type {StoredCommit} */ (queue.shift());
+    shown.push(c);
+    for (const p of c.parents) {
+      if (seen.has(p)) continue;
+      seen.add(p);
+      const parent = /** @type {StoredCommit} */ (repo.commits.get(p));
+      const at = queue.findIndex((q) => q.committedAt < parent.committedAt);
+      queue.splice(at < 0 ? queue.length : at, 0, parent);
+    }
+  }
+  return shown;
+}
 
 /**
  * Every commit reachable from `sha` (itself included), by BFS over parents.

@@ -215,6 +215,52 @@ try {
   assert.equal(r.body.commits.length, 250);
   assert.match(r.headers.get('link') ?? '', /per_page=250&page=2>; rel="next"/);
 
+  // --- list commits: `git log SHA`, newest first, through every parent
+  /** @param {string} sha @param {string} [extra] */
+  const log = async (sha, extra = '') => {
+    const res = await call(`/repos/acme/web/commits?sha=${sha}${extra}`);
+    assert.equal(res.status, 200);
+    return { shas: /** @type {{ sha: string }[]} */ (res.body).map((c) => c.sha), link: res.headers.get('link') ?? '', body: res.body };
+  };
+  // Added (so dated) m0, m1, m2, f1, m3, f2, merge: newest first, the merged branch's commits included.
+  let listed = await log(merge.sha);
+  assert.deepEqual(
+    listed.shas,
+    [merge, f2, m3, f1, m2, m1, m0].map((c) => c.sha),
+  );
+  assert.deepEqual(
+    listed.body[0].parents.map((/** @type {{ sha: string }} */ p) => p.sha),
+    [m3.sha, f2.sha],
+  );
+  assert.match(listed.body[0].commit.committer.date, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  assert.deepEqual(
+    (await log(x1.sha)).shas,
+    [x1, m1, m0].map((c) => c.sha),
+  ); // a force-pushed-away commit's own history
+  assert.deepEqual((await log(m0.sha.toUpperCase())).shas, [m0.sha]);
+  listed = await log(merge.sha, '&per_page=3&page=2');
+  assert.deepEqual(
+    listed.shas,
+    [f1, m2, m1].map((c) => c.sha),
+  );
+  assert.match(listed.link, /page=3>; rel="next".*page=3>; rel="last".*page=1>; rel="first"/);
+  assert.equal((await log(long.at(-1)?.sha ?? '')).shas.length, 30); // default per_page
+  assert.equal((await log(long.at(-1)?.sha ?? '', '&per_page=500')).shas.length, 100); // at most 100
+  assert.equal((await call(`/repos/acme/web/commits?sha=${randomSha()}`)).status, 404);
+  assert.equal((await call('/repos/acme/web/commits')).status, 404); // no default branch here
+  assert.equal((await call(`/repos/acme/web/commits?sha=${m0.sha}`, { auth: null })).status, 401);
+  // Committer dates order the walk, not the graph: a side branch dated later is listed first.
+  const [s0] = linearHistory(1);
+  const late = { sha: randomSha(), parents: [s0.sha], date: 2_000_000_000 };
+  const early = { sha: randomSha(), parents: [s0.sha], date: 1_000_000_000 };
+  const join = { sha: randomSha(), parents: [early.sha, late.sha], date: 2_000_000_100 };
+  gh.addCommits('acme', 'open', [{ ...s0, date: 900_000_000 }, late, early, join]);
+  const skewed = await call(`/repos/acme/open/commits?sha=${join.sha}`);
+  assert.deepEqual(
+    skewed.body.map((/** @type {{ sha: string }} */ c) => c.sha),
+    [join.sha, late.sha, early.sha, s0.sha],
+  );
+
   // --- fault injection
   const p = `/repos/acme/open/compare/${o1.sha}...${o0.sha}`; // a path not requested before: attempt 1 is next
   gh.inject(({ path, attempt }) => {

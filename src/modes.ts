@@ -3,7 +3,7 @@
 import { cancelDeployments, DEFAULT_CONCURRENCY, resultOf, type DeploymentResult } from './cancel.js';
 import { branchOfCommit, listInProgress, MAX_PAGES, toCandidates } from './candidates.js';
 import { countsLine } from './format.js';
-import { compareCommits, preloadOctokit } from './github/ancestry.js';
+import { checkAncestry } from './github/ancestry.js';
 import { EventError, type CurrentCommit, type EventReading } from './github/event.js';
 import { DEFAULT_POLICY, type RetryPolicy } from './http/request.js';
 import { InputError, type Inputs } from './inputs.js';
@@ -56,9 +56,6 @@ export async function cancelSuperseded(inputs: Inputs, client: VercelClient, con
   const lines = [currentLine(current)];
   const options = { target: inputs.target, projectScoped: Boolean(projectId) };
 
-  // Load octokit while the deployments are listed; a failed load surfaces where it is awaited.
-  const onGitHub = (current.repository.provider ?? 'github') === 'github';
-  if (inputs.githubToken && onGitHub) preloadOctokit().catch(() => undefined);
   const listing = await listInProgress(client, projectId);
   if (listing.truncated) {
     context.warn(
@@ -67,7 +64,7 @@ export async function cancelSuperseded(inputs: Inputs, client: VercelClient, con
   }
   const entries = await toCandidates(client, listing.deployments, current, options, DEFAULT_CONCURRENCY);
   const candidates = entries.map((e) => e.candidate);
-  const ancestry = await compareCommits({
+  const ancestry = await checkAncestry({
     token: inputs.githubToken,
     apiUrl: context.githubApiUrl,
     repository: current.repository,

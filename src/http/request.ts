@@ -1,6 +1,6 @@
-// The one HTTP layer under every call the action makes (Vercel directly, GitHub through octokit):
+// The one HTTP layer under every call the action makes (Vercel and GitHub):
 // a timeout per attempt, bounded retries with backoff and jitter, rate-limit waits, a run-wide deadline.
-import { send, type Exchange, type HeaderMap } from './transport.js';
+import { send, type Exchange, type HeaderMap, type RawResponse } from './transport.js';
 
 export interface RetryPolicy {
   /** Attempts after the first one. */
@@ -150,6 +150,13 @@ export class RateGate {
 }
 
 /**
+ * A service's own reading of a rate-limited answer, for a service that signals one with more than a
+ * 429 (GitHub also answers 403): undefined when `response` is not one, else the milliseconds from
+ * `now` until the limit lifts (Infinity when unknown or not soon).
+ */
+export type RateLimitReader = (response: RawResponse, now: number) => number | undefined;
+
+/**
  * fetch with the policy: retries 429, 500, 502, 503, 504, network failures and timeouts; returns the
  * last response (retryable or not) with its body read, or throws TransportError when none came.
  */
@@ -158,6 +165,7 @@ export async function requestWithRetry(
   init: Omit<Exchange, 'timeoutMs'>,
   policy: RetryPolicy,
   gate?: RateGate,
+  readRateLimit?: RateLimitReader,
 ): Promise<HttpResult> {
   const what = `${init.method} ${url.pathname}`;
   for (let attempt = 1; ; attempt++) {
@@ -168,12 +176,14 @@ export async function requestWithRetry(
 
     let result: HttpResult | undefined;
     let failure: string;
+    let limitedForMs: number | undefined;
     try {
       const response = await send(url, { ...init, timeoutMs });
       gate?.update(response.headers);
       result = { ...response, attempts: attempt };
-      if (!RETRYABLE_STATUS.has(response.status)) return result;
-      failure = `HTTP ${response.status}`;
+      limitedForMs = readRateLimit?.(response, Date.now());
+      if (!RETRYABLE_STATUS.has(response.status) && limitedForMs === undefined) return result;
+      failure = limitedForMs === undefined ? `HTTP ${response.status}` : `rate limited (HTTP ${response.status})`;
     } catch (error) {
       failure = describeNetworkError(error, timeoutMs);
     }
@@ -184,9 +194,11 @@ export async function requestWithRetry(
       throw new TransportError(`${failure}${tries}${outOfBudget ? ', and the time budget allows no more' : ''}`, attempt);
     };
     if (attempt > policy.retries) return giveUp(false);
+    // A limit that lifts later than any one wait may last: waiting cannot help, the caller decides.
+    if (limitedForMs !== undefined && !(limitedForMs <= policy.maxWaitMs)) return giveUp(false);
 
     const now = Date.now();
-    const hint = result ? rateLimitWaitMs(result.status, result.headers, result.text, now) : undefined;
+    const hint = limitedForMs ?? (result ? rateLimitWaitMs(result.status, result.headers, result.text, now) : undefined);
     const backoff = Math.min(policy.maxWaitMs, policy.baseDelayMs * 2 ** (attempt - 1));
     // Full jitter on the backoff; a little on a server-given time, so parallel requests do not return at once.
     const wait = hint !== undefined ? Math.min(policy.maxWaitMs, hint + Math.random() * 250) : backoff / 2 + (Math.random() * backoff) / 2;
@@ -194,22 +206,4 @@ export async function requestWithRetry(
     policy.notice(`${what}: ${failure}; retrying in ${(wait / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${policy.retries + 1}).`);
     await sleep(wait);
   }
-}
-
-/** A fetch for octokit that goes through requestWithRetry, so GitHub calls get the same policy. */
-export function policyFetch(policy: RetryPolicy, gate?: RateGate): typeof fetch {
-  return async (input, init = {}) => {
-    const url = new URL(input instanceof Request ? input.url : String(input));
-    const headers = Object.fromEntries(new Headers(init.headers).entries());
-    const body = typeof init.body === 'string' ? init.body : undefined;
-    const result = await requestWithRetry(
-      url,
-      { method: init.method ?? 'GET', headers, body, signal: init.signal ?? undefined },
-      policy,
-      gate,
-    );
-    const noBody = [101, 204, 205, 304].includes(result.status);
-    const responseHeaders = Object.entries(result.headers).filter((entry): entry is [string, string] => entry[1] !== undefined);
-    return new Response(noBody ? null : result.text, { status: result.status, headers: responseHeaders });
-  };
 }
