@@ -59,7 +59,9 @@ async function startup() {
   const curl = [];
   for (let i = 0; i < STARTUP_RUNS; i++) {
     nodeEmpty.push(await timed(process.execPath, ['-e', '0']));
-    action.push(await timed(process.execPath, [DIST], await actionEnv({ token: TOKEN, 'deployment-id': ids[2 * i], 'api-url': api }), true));
+    action.push(
+      await timed(process.execPath, [DIST], await actionEnv({ token: TOKEN, 'deployment-id': ids[2 * i], 'api-url': api }), true),
+    );
     curl.push(
       await timed('curl', [
         '-sf',
