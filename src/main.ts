@@ -1,8 +1,7 @@
-import * as core from '@actions/core';
 import { currentCommit } from './github/event.js';
 import { readInputs } from './inputs.js';
 import { cancelById, cancelSuperseded, failsTheRun, failureMessage, failureOf, retryPolicy } from './modes.js';
-import { report } from './report.js';
+import { log, report } from './report.js';
 import { VercelClient } from './vercel/client.js';
 
 const TOKEN_HINT = 'store it in the secret passed as the token input';
@@ -14,7 +13,7 @@ export async function run(): Promise<void> {
   try {
     const inputs = readInputs();
     failOnError = inputs.failOnError;
-    const policy = retryPolicy(inputs, started, (message) => core.info(message));
+    const policy = retryPolicy(inputs, started, (message) => log.info(message));
     const client = new VercelClient({ apiUrl: inputs.apiUrl, token: inputs.token, scope: inputs.scope, policy });
     const outcome =
       inputs.deployments.length > 0
@@ -24,7 +23,7 @@ export async function run(): Promise<void> {
             trigger: process.env.GITHUB_EVENT_NAME || 'run',
             policy,
             githubApiUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
-            warn: (message) => core.warning(message),
+            warn: (message) => log.warning(message),
           });
 
     const title = inputs.dryRun ? 'Cancel Vercel deployments (dry run: nothing was canceled)' : 'Cancel Vercel deployments';
@@ -34,7 +33,7 @@ export async function run(): Promise<void> {
     if (failure) throw failure;
   } catch (error) {
     // One line, no stack trace: every error the action raises carries a message written for the user.
-    if (failsTheRun(error, failOnError)) core.setFailed(failureMessage(error, TOKEN_HINT));
-    else core.warning(`${failureMessage(error, TOKEN_HINT)} (fail-on-error is false: the step stays green)`);
+    if (failsTheRun(error, failOnError)) log.fail(failureMessage(error, TOKEN_HINT));
+    else log.warning(`${failureMessage(error, TOKEN_HINT)} (fail-on-error is false: the step stays green)`);
   }
 }
