@@ -128,6 +128,13 @@ describe('the summary, rendered', () => {
             '<img src=x>',
             '</details>',
             '-',
+            '---',
+            '=',
+            '+',
+            '1.',
+            '2)',
+            '    ',
+            '\t',
           ),
           { maxLength: 25 },
         )

@@ -98,6 +98,13 @@ function linkTarget(href: string): string {
   );
 }
 
+/** A summary line: its text escaped, and nothing at its start that opens a block (a list, a heading underline, indented code). */
+function markdownLine(text: string): string {
+  return markdownText(text.trimStart())
+    .replace(/^[-+=]/, '\\$&')
+    .replace(/^(\d+)([.)])/, '$1\\$2');
+}
+
 /** Rows in the summary's tables, in all: more are folded into a count (a step summary over 1 MiB is dropped). */
 export const MAX_SUMMARY_ROWS = 200;
 /** Bytes of table rows in the summary, in all: with MAX_VALUE_LENGTH per value, rows can be long. */
@@ -106,7 +113,7 @@ export const MAX_SUMMARY_TABLE_BYTES = 512 * 1024;
 /** The job summary: what the run did, a row per deployment (up to the bounds above). */
 export function summaryMarkdown(title: string, lines: string[], results: DeploymentResult[]): string {
   // The lines carry names from the event and the API (a branch name is chosen by whoever pushed it).
-  const out = [`## ${markdownText(title)}`, '', ...lines.map((line) => markdownText(line)), ''];
+  const out = [`## ${markdownText(title)}`, '', ...lines.map(markdownLine), ''];
   const room = { rows: MAX_SUMMARY_ROWS, bytes: MAX_SUMMARY_TABLE_BYTES, folded: 0 };
   // What the run did comes first; what it left alone (in superseded mode often most of the team's
   // builds) folds away below, each with its reason.

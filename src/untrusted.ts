@@ -27,7 +27,7 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 /** The legacy prefix `##[`, also with ignorable characters between its characters. */
 const LEGACY_PREFIX = /#\p{Default_Ignorable_Code_Point}*#\p{Default_Ignorable_Code_Point}*\[/gu;
 /** `::` at the start, after white space (.NET's char.IsWhiteSpace is within \s, once controls are escaped) and ignorables. */
-const LEADING_COMMAND = /^([\s\p{Default_Ignorable_Code_Point}]*):/u;
+const LEADING_COMMAND = /^([\s\p{Default_Ignorable_Code_Point}]*):(?=\p{Default_Ignorable_Code_Point}*:)/u;
 
 /** Longest string kept from one outside value; longer ones are cut, saying how much was left out. */
 export const MAX_VALUE_LENGTH = 2000;
