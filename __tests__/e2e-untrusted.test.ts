@@ -5,6 +5,7 @@
 // action's own, and no token, raw or escaped, shows anywhere.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import MarkdownIt from 'markdown-it';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -158,6 +159,14 @@ describe('the action, fed hostile text', () => {
     expect(JSON.parse(result.outputs.deployments!)).toHaveLength(ids.length);
     expect(result.stdout).toContain('\\n::set-output name=pwn::1');
     expectHarmless(result);
+    // The summary as GitHub shows it: a row per deployment, no image, no HTML but ours, links only to http(s).
+    const html = new MarkdownIt({ html: true, linkify: true }).render(result.summary);
+    expect((html.match(/<tr>/g) ?? []).length).toBe(ids.length + 1);
+    expect(html).not.toMatch(/<img/i);
+    expect(new Set([...html.matchAll(/<\/?([a-z][\w-]*)/gi)].map((m) => m[1]!.toLowerCase()))).toEqual(
+      new Set(['h2', 'p', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'a', 'code']),
+    );
+    for (const [, href] of html.matchAll(/<a href="([^"]*)"/g)) expect(href).toMatch(/^https?:\/\/[^\s"'()<>`\\|]*$/);
   });
 
   it('superseded: branch names from the event and meta, repositories, targets and GitHub text print as text', async () => {
