@@ -3,10 +3,11 @@
 // Inputs come from flags and environment variables and are validated by the action's own parseInputs;
 // the report is the action's (format.ts), printed to stdout. No @actions/core: nothing here needs a runner.
 import pkg from '../package.json' with { type: 'json' };
-import { logLine, outputsOf } from './format.js';
+import { deploymentsListed, logLine, outputsOf } from './format.js';
 import { currentCommit, EventError, type EventReading, type Repository } from './github/event.js';
 import { INPUT_NAMES, InputError, parseInputs, type Inputs, type RawInputs } from './inputs.js';
 import { cancelById, cancelSuperseded, failsTheRun, failureMessage, failureOf, retryPolicy, type ModeResult } from './modes.js';
+import { neutralise, neutraliseFields, secretForms } from './untrusted.js';
 import { VercelClient } from './vercel/client.js';
 
 const NAME = 'vercel-cancel';
@@ -49,9 +50,25 @@ Documentation: docs/cli.md in the vercel-cancel-deployment-action package and re
 /** A command line that cannot be understood: exit 2. */
 class UsageError extends Error {}
 
+/**
+ * The secrets of this run (tokens from flags and variables), in every form a server could echo them:
+ * scrubbed from all the command line prints, as there is no runner here to mask them.
+ */
+let hidden: string[] = [];
+
+/**
+ * Every line printed passes untrusted.ts: this may run in a GitHub Actions step, whose runner reads
+ * stdout and stderr for workflow commands, and text from Vercel or GitHub must not become one.
+ */
+function printer(stream: NodeJS.WriteStream): (text: string) => void {
+  return (text) => {
+    const lines = text.replace(/\n$/, '').split('\n');
+    stream.write(`${lines.map((line) => neutralise(line, hidden)).join('\n')}\n`);
+  };
+}
 type Out = (text: string) => void;
-const stdout: Out = (text) => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
-const stderr: Out = (text) => void process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+const stdout: Out = printer(process.stdout);
+const stderr: Out = printer(process.stderr);
 
 // ------------------------------------------------------------------------------------------ flags
 
@@ -396,12 +413,18 @@ function currentOf(command: Command, inputs: Inputs, env: Env): EventReading {
 // ----------------------------------------------------------------------------------------- run
 
 function printReport(outcome: ModeResult, json: boolean): void {
-  const outputs = outputsOf(outcome.results, outcome.primary);
+  // Every value from outside, neutralised before it is formatted; each printed line is neutralised again.
+  const lines = outcome.lines.map((line) => neutralise(line, hidden));
+  const results = outcome.results.map((r) => neutraliseFields(r, hidden));
+  const primary = outcome.primary && results[outcome.results.indexOf(outcome.primary)];
+  const outputs = outputsOf(results, primary);
   if (json) {
-    stdout(JSON.stringify({ outputs, deployments: JSON.parse(outputs.deployments!) as unknown, lines: outcome.lines }));
+    stdout(JSON.stringify({ outputs, deployments: JSON.parse(outputs.deployments!) as unknown, lines }));
     return;
   }
-  const text = [...outcome.lines, ...outcome.results.map(logLine), ...Object.entries(outputs).map(([name, value]) => `${name}=${value}`)];
+  const listed = deploymentsListed(outputs);
+  const bound = listed < results.length ? [`deployments lists the first ${listed} of ${results.length} (it is kept under 512 KiB).`] : [];
+  const text = [...lines, ...results.map(logLine), ...bound, ...Object.entries(outputs).map(([name, value]) => `${name}=${value}`)];
   stdout(text.join('\n'));
 }
 
@@ -410,8 +433,10 @@ export async function main(argv: readonly string[], env: Env = process.env): Pro
   const started = Date.now();
   let failOnError = true;
   let command: Command | undefined;
+  hidden = secretForms([env.VERCEL_TOKEN, env.GITHUB_TOKEN]);
   try {
     const parsed = parseArgs(argv);
+    hidden = secretForms([env.VERCEL_TOKEN, env.GITHUB_TOKEN, parsed.values.get('token')?.[0], parsed.values.get('github-token')?.[0]]);
     if (parsed.switches.has('help')) {
       stdout(USAGE);
       return 0;

@@ -1,8 +1,7 @@
-import * as core from '@actions/core';
 import { currentCommit, secretsWithheld } from './github/event.js';
 import { checkStrayInputs, INPUT_NAMES, parseInputs, readRawInputs, strayInputs, type Inputs } from './inputs.js';
 import { cancelById, cancelSuperseded, failsTheRun, failureMessage, failureOf, retryPolicy } from './modes.js';
-import { report } from './report.js';
+import { log, report } from './report.js';
 import { VercelClient } from './vercel/client.js';
 
 const TOKEN_HINT = 'store it in the secret passed as the token input';
@@ -13,7 +12,7 @@ function readInputs(env: NodeJS.ProcessEnv): Inputs | { withheld: string } {
   checkStrayInputs(stray);
   const unknown = stray.map((s) => s.given);
   if (unknown.length > 0) {
-    core.warning(
+    log.warning(
       `Ignored ${unknown.map((name) => `'${name}'`).join(', ')}: not inputs of this action (its inputs: ${INPUT_NAMES.join(', ')}).`,
     );
   }
@@ -30,7 +29,7 @@ function readInputs(env: NodeJS.ProcessEnv): Inputs | { withheld: string } {
   }
   // Masked before anything can print them.
   for (const secret of [raw.token, raw['github-token']]) {
-    if (secret?.trim()) core.setSecret(secret.trim());
+    if (secret?.trim()) log.mask(secret.trim());
   }
   return parseInputs(raw);
 }
@@ -42,12 +41,12 @@ export async function run(): Promise<void> {
   try {
     const inputs = readInputs(process.env);
     if ('withheld' in inputs) {
-      core.warning(inputs.withheld);
+      log.warning(inputs.withheld);
       await report('Cancel Vercel deployments (skipped: no token in this run)', [inputs.withheld], [], undefined);
       return;
     }
     failOnError = inputs.failOnError;
-    const policy = retryPolicy(inputs, started, (message) => core.info(message));
+    const policy = retryPolicy(inputs, started, (message) => log.info(message));
     const client = new VercelClient({ apiUrl: inputs.apiUrl, token: inputs.token, scope: inputs.scope, policy });
     const outcome =
       inputs.deployments.length > 0
@@ -56,7 +55,7 @@ export async function run(): Promise<void> {
             current: currentCommit(process.env, inputs),
             policy,
             githubApiUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
-            warn: (message) => core.warning(message),
+            warn: (message) => log.warning(message),
           });
 
     const title = inputs.dryRun ? 'Cancel Vercel deployments (dry run: nothing was canceled)' : 'Cancel Vercel deployments';
@@ -66,7 +65,7 @@ export async function run(): Promise<void> {
     if (failure) throw failure;
   } catch (error) {
     // One line, no stack trace: every error the action raises carries a message written for the user.
-    if (failsTheRun(error, failOnError)) core.setFailed(failureMessage(error, TOKEN_HINT));
-    else core.warning(`${failureMessage(error, TOKEN_HINT)} (fail-on-error is false: the step stays green)`);
+    if (failsTheRun(error, failOnError)) log.fail(failureMessage(error, TOKEN_HINT));
+    else log.warning(`${failureMessage(error, TOKEN_HINT)} (fail-on-error is false: the step stays green)`);
   }
 }
