@@ -112,7 +112,9 @@ describe('events whose commit and branch are in the payload', () => {
       }),
     );
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("Nothing to do: the workflow run is for a fork's branch");
+    expect(result.stdout).toContain(
+      "Nothing to do: the workflow run is for a fork's branch, whose builds only its pull request's own runs may supersede",
+    );
     expect(vercel.requests).toHaveLength(0);
   });
 
@@ -124,16 +126,46 @@ describe('events whose commit and branch are in the payload', () => {
     );
   });
 
-  it("deployment_status made for a SHA (as Vercel makes them): the branch from that commit's own Vercel deployment", async () => {
-    const result = await expectSupersededOnFeature(
+  it("deployment_status made for a SHA (as Vercel makes them), on success: the deployment's branch and project decide", async () => {
+    // The event is about the current commit's build, finished: no build of it is in progress.
+    const older = deploy(c1, 'feature/x');
+    const own = deploy(c3, 'feature/x', { readyState: 'READY' });
+    const sameCommitElsewhere = deploy(c3, 'feature/y', { readyState: 'READY' });
+    const otherProject = deploy(c1, 'feature/x', { projectId: 'prj_docs' });
+    const result = await run(
       trigger('deployment_status', 'deployment_status', (p) => {
-        p.deployment.sha = c3;
-        p.deployment.ref = c3;
+        p.deployment.sha = p.deployment.ref = c3;
+        p.deployment_status.environment_url = p.deployment_status.target_url = `https://${own.url}`;
       }),
     );
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect([state(older.id), state(otherProject.id)]).toEqual(['CANCELED', 'BUILDING']);
+    expect(state(sameCommitElsewhere.id)).toBe('READY');
+    expect(result.stdout).toContain(`Current commit ${c3.slice(0, 7)} on branch feature/x of acme/web`);
+    expect(result.stdout).toContain(`the branch and project of that deployment (${own.url})`);
+    expect(vercel.requests.find((r) => r.path === '/v6/deployments')?.query).toMatchObject({ projectId: 'prj_web' });
+  });
+
+  it('deployment_status whose URL names no deployment of the commit: the branch its deployments name; on two branches, nothing to do', async () => {
+    deploy(c3, 'feature/x', { readyState: 'READY' });
+    const event = trigger('deployment_status', 'deployment_status', (p) => {
+      p.deployment.sha = p.deployment.ref = c3;
+    });
+    const result = await run(event);
+    expect(result.code).toBe(0);
     expect(result.stdout).toContain("the branch from its Vercel deployment's git metadata");
     const lookup = vercel.requests.find((r) => r.query['meta-githubCommitSha'] !== undefined);
     expect(lookup?.query).toMatchObject({ 'meta-githubCommitSha': c3, limit: '100' });
+
+    deploy(c3, 'feature/y', { readyState: 'READY' });
+    vercel.requests.length = 0;
+    const ambiguous = await run(event);
+    expect(ambiguous.code).toBe(0);
+    expect(ambiguous.stdout).toContain(
+      `Nothing to do: commit ${c3.slice(0, 7)} has Vercel deployments on 2 branches (feature/x, feature/y) and the event does not say which`,
+    );
+    expect(vercel.requests.filter((r) => r.method === 'PATCH')).toHaveLength(0);
   });
 
   it('deployment_status for a SHA that no Vercel deployment names: exit 1, naming the branch input', async () => {
@@ -197,7 +229,18 @@ describe('a deleted branch', () => {
     ]);
     expect(result.stdout).toMatch(/^Branch feature\/x of acme\/web was deleted \(/m);
     expect(result.outputs['canceled-count']).toBe('2');
-    expect(github.requests).toHaveLength(0);
+    // One request: GitHub says the branch is gone (the event may be late; the branch pushed again since).
+    expect(github.requests.map((r) => r.path)).toEqual(['/repos/acme/web/branches/feature%2Fx']);
+  });
+
+  it('a branch pushed again since it was deleted: its builds are left alone, and the log says why', async () => {
+    const builds = featureBuilds();
+    github.setBranch(REPO.owner, REPO.name, 'feature/x', c3);
+    const result = await run(trigger('delete', 'delete-branch'));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Nothing to do: branch feature/x exists again (it was pushed after the deletion)');
+    expect([state(builds.older.id), state(builds.current.id)]).toEqual(['BUILDING', 'BUILDING']);
+    expect(vercel.requests).toHaveLength(0);
   });
 });
 
@@ -244,7 +287,7 @@ describe('runs that cannot have the secret', () => {
     const result = await run(trigger('pull_request', 'pull_request-fork'), { token: '' });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(
-      /^::warning::The token input is empty because pull request #7 comes from a fork, and GitHub gives runs for forks' pull requests no secrets\. Nothing was canceled\. To skip such runs, add to this step: if: github\.event_name != 'pull_request' \|\| github\.event\.pull_request\.head\.repo\.full_name == github\.repository$/m,
+      /^::warning::The token input is empty because pull request #7 comes from a fork, and GitHub gives runs for forks' pull requests no secrets\. Nothing was canceled\. To skip such runs, add to this step: if: github\.actor != 'dependabot\[bot\]' && \(!github\.event\.pull_request \|\| github\.event_name == 'pull_request_target' \|\| github\.event\.pull_request\.head\.repo\.full_name == github\.repository\)$/m,
     );
     expect(result.outputs['canceled-count']).toBe('0');
     expect(vercel.requests).toHaveLength(0);
@@ -260,9 +303,20 @@ describe('runs that cannot have the secret', () => {
     );
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(
-      /^::warning::The token input is empty because Dependabot triggered this run.*if: github\.actor != 'dependabot\[bot\]'$/m,
+      /^::warning::The token input is empty because Dependabot triggered this run.*if: github\.actor != 'dependabot\[bot\]'/m,
     );
     expect(vercel.requests).toHaveLength(0);
+  });
+
+  it('a workflow_run Dependabot triggered gets Actions secrets: an empty token there is an error', async () => {
+    const result = await run(
+      trigger('workflow_run', 'workflow_run', (p) => {
+        p.sender.login = 'dependabot[bot]';
+      }),
+      { token: '' },
+    );
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^::error::Input 'token' is empty\./m);
   });
 
   it('anywhere else an empty token is an error', async () => {
@@ -284,7 +338,7 @@ describe('inputs as the runner passes them', () => {
     expect(result.runnerWarnings).toEqual([expect.stringMatching(/^Unexpected input\(s\) 'deployment_id'/)]);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(
-      /^::error::Input 'deployment_id' is not an input of this action: did you mean 'deployment-id'\? Rename it in the step's with:\.$/m,
+      /^::error::Input 'deployment_id' is not an input of this action: did you mean 'deployment-id'\? The environment has INPUT_DEPLOYMENT_ID \(from the step's with: deployment_id, or an env:\): rename it to deployment-id\.$/m,
     );
     expect(vercel.requests).toHaveLength(0);
     expect(state(d.id)).toBe('BUILDING');

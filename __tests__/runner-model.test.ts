@@ -44,7 +44,7 @@ describe('GITHUB_SHA and GITHUB_REF, per event (GitHub docs, "Events that trigge
   const head = 'c'.repeat(40);
   it.each([
     ['push', 'push', { sha: '1'.repeat(40), ref: 'refs/heads/main' }],
-    ['push', 'push-delete', { sha: head, ref: 'refs/heads/feature/x' }],
+    ['push', 'push-delete', { sha: head, ref: 'refs/heads/main' }],
     ['pull_request', 'pull_request', { sha: '3'.repeat(40), ref: 'refs/pull/7/merge' }],
     ['pull_request_target', 'pull_request_target', { sha: head, ref: 'refs/heads/main' }],
     ['workflow_run', 'workflow_run', { sha: head, ref: 'refs/heads/main' }],

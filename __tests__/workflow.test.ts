@@ -65,7 +65,9 @@ function condition(text: string, eventName: string, payload: unknown): boolean {
     any.split('&&').every((all) => {
       const m = /^\s*(\S+)\s*(==|!=)\s*(\S+)\s*$/.exec(all);
       if (!m) throw new Error(`replay: unsupported condition ${all}`);
-      const equal = value(m[1]!) === value(m[3]!);
+      // GitHub's == ignores case when comparing strings (docs, Expressions: Operators).
+      const [a, b] = [value(m[1]!), value(m[3]!)];
+      const equal = typeof a === 'string' && typeof b === 'string' ? a.toLowerCase() === b.toLowerCase() : a === b;
       return m[2] === '==' ? equal : !equal;
     }),
   );
@@ -106,7 +108,13 @@ async function replay(trigger: Trigger & { payload: object }, githubUrl: string)
         log.push(result.stdout, result.stderr);
       } else {
         // The step's script; a process it starts in the background is ended with the job.
-        const child = spawn('bash', ['-e', '-c', step.run!], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+        // GitHub runs `run:` with bash --noprofile --norc -eo pipefail {0} (docs, jobs.<job_id>.steps[*].shell).
+        const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], {
+          cwd: ROOT,
+          env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+          detached: true,
+        });
         background.push(child);
         child.stdout.on('data', (c: Buffer) => log.push(c.toString()));
         child.stderr.on('data', (c: Buffer) => log.push(c.toString()));
@@ -168,7 +176,9 @@ describe("ci.yml's job that runs the action itself, replayed through the runner 
     expect(steps.superseded!.outcome).toBe('success');
     expect(log).toContain(`superseded as expected: canceled ${steps.sim!.outputs.older}`);
     expect(steps.misspelt!.outcome).toBe('failure');
-    expect(log).toMatch(/^::error::Input 'deployment_id' is not an input of this action: did you mean 'deployment-id'\?/m);
+    expect(log).toMatch(
+      /^::error::Input 'deployment_id' is not an input of this action: did you mean 'deployment-id'\? The environment has INPUT_DEPLOYMENT_ID/m,
+    );
     expect(steps['no-token']!.outcome).toBe('failure');
     expect(log).toContain('no token: failure, as expected (a run with secrets)');
   });

@@ -61,7 +61,7 @@ import { HttpError, SimulatorServer, decodeSegment as decode } from './http-serv
  * `committedAt` the committer date in epoch seconds.
  */
 /**
- * @typedef {{ owner: string, repo: string, id: number, token: string | null, commits: Map<string, StoredCommit> }} Repo
+ * @typedef {{ owner: string, repo: string, id: number, token: string | null, commits: Map<string, StoredCommit>, branches: Map<string, string> }} Repo
  */
 
 export const RATE_LIMIT = 5000;
@@ -188,7 +188,25 @@ export class GitHubSimulator {
       id: repoId,
       token: token ?? null,
       commits: existing?.commits ?? new Map(),
+      branches: existing?.branches ?? new Map(),
     });
+  }
+
+  /**
+   * Points a branch at a known commit (creates or moves it); `sha` null deletes it. Served at
+   * `GET /repos/{owner}/{repo}/branches/{branch}` (GitHub REST "Get a branch": 404 when it does not
+   * exist; clients send the name as one path parameter, '/' encoded as %2F).
+   * @param {string} owner
+   * @param {string} repo
+   * @param {string} branch
+   * @param {string | null} sha
+   */
+  setBranch(owner, repo, branch, sha) {
+    const r = this.#repos.get(repoKey(owner, repo));
+    if (!r) throw new Error(`setBranch: no repo ${owner}/${repo} (call addRepo first)`);
+    if (sha === null) r.branches.delete(branch);
+    else if (!r.commits.has(normalizeSha(sha) ?? '')) throw new Error(`setBranch: unknown commit ${sha}`);
+    else r.branches.set(branch, normalizeSha(sha));
   }
 
   /**
@@ -294,7 +312,8 @@ export class GitHubSimulator {
     // seg[0] is '' (path starts with '/'); the basehead may itself contain '/' (then it matches nothing)
     const compare = seg.length >= 6 && seg[4] === 'compare' && Boolean(seg[5]);
     const list = seg.length === 5 && seg[4] === 'commits';
-    if (!(seg[1] === 'repos' && seg[2] && seg[3] && (compare || list))) throw notFound();
+    const branch = seg.length >= 6 && seg[4] === 'branches' && Boolean(seg[5]);
+    if (!(seg[1] === 'repos' && seg[2] && seg[3] && (compare || list || branch))) throw notFound();
     if (method !== 'GET') throw notFound();
     const owner = decodeSegment(seg[2]);
     const repoName = decodeSegment(seg[3]);
@@ -303,7 +322,20 @@ export class GitHubSimulator {
     if (!repo) throw notFound();
     if (repo.token !== null && token !== repo.token) throw badCredentials();
     if (list) return this.#listCommits(repo, query);
+    if (branch) return this.#branch(repo, decodeSegment(seg.slice(5).join('/')));
     return this.#compare(repo, decodeSegment(seg.slice(5).join('/')), query);
+  }
+
+  /**
+   * A branch and its head commit, or 404 "Branch not found".
+   * @param {Repo} repo
+   * @param {string} name
+   * @returns {{ status: number, body: unknown, headers: Record<string, string> }}
+   */
+  #branch(repo, name) {
+    const sha = repo.branches.get(name);
+    if (!sha) throw apiError(404, 'Branch not found', 'https://docs.github.com/rest/branches/branches#get-a-branch');
+    return { status: 200, headers: {}, body: { name, commit: this.#commitJson(repo, repo.commits.get(sha)), protected: false } };
   }
 
   /**

@@ -127,8 +127,9 @@ export function commitAndRef(eventName, payload, headSha) {
   const defaultRef = `refs/heads/${payload.repository?.default_branch ?? 'main'}`;
   switch (eventName) {
     case 'push':
-      // Deleting a branch: GITHUB_SHA reverts to the default branch's last commit.
-      return { sha: payload.deleted ? headSha : payload.after, ref: payload.ref };
+      // Deleting a branch: "the SHA in the workflow run (and its associated refs) reverts to the
+      // default branch of the repository".
+      return payload.deleted ? { sha: headSha, ref: defaultRef } : { sha: payload.after, ref: payload.ref };
     case 'pull_request':
     case 'pull_request_review':
     case 'pull_request_review_comment': {
@@ -137,7 +138,8 @@ export function commitAndRef(eventName, payload, headSha) {
       return { sha: pr.merge_commit_sha ?? headSha, ref: `refs/pull/${pr.number}/merge` };
     }
     case 'pull_request_target':
-      return { sha: headSha, ref: `refs/heads/${payload.pull_request.base.ref}` };
+      // The docs' table now names the default branch for pull_request_target (it named the base branch).
+      return { sha: headSha, ref: defaultRef };
     case 'workflow_dispatch':
       return { sha: headSha, ref: payload.ref ?? defaultRef };
     case 'deployment':

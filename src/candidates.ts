@@ -1,8 +1,8 @@
 import { mapConcurrent } from './concurrency.js';
-import { EventError, type CurrentCommit } from './github/event.js';
+import { EventError, type BranchUnknown, type CurrentCommit, type NothingToDo } from './github/event.js';
 import { isOfRepository, needsGitSource, type Candidate, type SelectionOptions } from './supersede.js';
 import { VercelError, type VercelClient } from './vercel/client.js';
-import { gitInfoFromMeta, gitInfoFromSource, mergeGitInfo } from './vercel/git-metadata.js';
+import { gitInfoFromMeta, gitInfoFromSource, mergeGitInfo, type GitInfo } from './vercel/git-metadata.js';
 import { IN_PROGRESS_STATES, type Deployment, type ListedDeployment } from './vercel/schemas.js';
 
 /** A safety cap on list pages (100 deployments each); reaching it is reported, never silent. */
@@ -86,32 +86,59 @@ export async function toCandidates(
 
 /**
  * The branch of a commit that the event names without one (a GitHub deployment Vercel made for the
- * SHA): the branch its own Vercel deployments' git metadata names. One list request, filtered on
- * `meta-githubCommitSha` (the filter `vercel list -m` sends); any state, since the build the event
- * is about may have finished. No branch, or more than one: the branch input must say.
+ * SHA). First the Vercel deployment the event points at (deployment_status' URL): its git metadata
+ * names the branch and its project scopes the run, as a Vercel repository_dispatch's does. Else the
+ * branch the commit's Vercel deployments name: one list request filtered on `meta-githubCommitSha`
+ * (the filter `vercel list -m` sends), any state, since the build the event is about may have
+ * finished. No branch is an error (the branch input must say); several, nothing to do.
  */
 export async function branchOfCommit(
   client: VercelClient,
-  commit: Omit<CurrentCommit, 'branch'>,
+  reading: BranchUnknown,
   projectId: string | undefined,
-): Promise<CurrentCommit> {
+): Promise<CurrentCommit | NothingToDo> {
+  const { branchOfCommit: commit, deploymentHost } = reading;
+  const short = commit.sha.slice(0, 7);
+  const ofThisCommit = (git: GitInfo) => git.sha === commit.sha && git.branch !== undefined && isOfRepository(git.repo, commit.repository);
+
+  if (deploymentHost && deploymentHost !== 'vercel.com') {
+    try {
+      const deployment = await client.getDeployment(deploymentHost, { withGitRepoInfo: true });
+      const git = mergeGitInfo(gitInfoFromMeta(deployment.meta), gitInfoFromSource(deployment.gitSource));
+      if (ofThisCommit(git)) {
+        return {
+          ...commit,
+          branch: git.branch!,
+          projectId: deployment.projectId ?? commit.projectId,
+          decidedBy: `${commit.decidedBy}; the branch and project of that deployment (${deploymentHost})`,
+        };
+      }
+    } catch (error) {
+      if (error instanceof VercelError && error.tokenRejected) throw error;
+      // Not readable (an alias that moved on, a URL Vercel does not serve): the commit's deployments say.
+    }
+  }
+
   const query: Record<string, string> = { 'meta-githubCommitSha': commit.sha, limit: '100' };
   if (projectId) query.projectId = projectId;
   const { deployments } = await client.listDeployments(query);
-  const branches = new Set(
-    deployments
-      .map((d) => gitInfoFromMeta(d.meta))
-      .filter((git) => git.sha === commit.sha && git.branch && isOfRepository(git.repo, commit.repository))
-      .map((git) => git.branch!),
-  );
-  const short = commit.sha.slice(0, 7);
-  if (branches.size === 1) {
-    const [branch] = branches as Set<string> & [string];
-    return { ...commit, branch, decidedBy: `${commit.decidedBy}; the branch from its Vercel deployment's git metadata` };
+  const branches = [
+    ...new Set(
+      deployments
+        .map((d) => gitInfoFromMeta(d.meta))
+        .filter(ofThisCommit)
+        .map((git) => git.branch!),
+    ),
+  ].sort();
+  if (branches.length === 1) {
+    return { ...commit, branch: branches[0]!, decidedBy: `${commit.decidedBy}; the branch from its Vercel deployment's git metadata` };
   }
-  const found =
-    branches.size === 0
-      ? `Vercel has no deployment of commit ${short} that names its branch`
-      : `commit ${short} has Vercel deployments on ${branches.size} branches (${[...branches].sort().join(', ')})`;
-  throw new EventError(`The event names commit ${short} but no branch, and ${found}: set the branch input.`);
+  if (branches.length > 1) {
+    return {
+      nothing: `commit ${short} has Vercel deployments on ${branches.length} branches (${branches.join(', ')}) and the event does not say which: set the branch input to choose`,
+    };
+  }
+  throw new EventError(
+    `The event names commit ${short} but no branch, and Vercel has no deployment of commit ${short} that names its branch: set the branch input.`,
+  );
 }

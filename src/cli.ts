@@ -399,7 +399,8 @@ function currentOf(command: Command, inputs: Inputs, env: Env): EventReading {
   if (ci?.githubEvent) {
     const current = currentCommit(env, { sha: inputs.sha, branch: inputs.branch });
     if ('nothing' in current || !flags.has('repo')) return current;
-    if ('branchOfCommit' in current) return { branchOfCommit: { ...current.branchOfCommit, repository: repositoryOf(command) } };
+    if ('branchOfCommit' in current)
+      return { ...current, branchOfCommit: { ...current.branchOfCommit, repository: repositoryOf(command) } };
     return { ...current, repository: repositoryOf(command) };
   }
   if (ci?.nothing && !flags.has('branch')) return { nothing: ci.nothing };

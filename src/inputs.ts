@@ -318,7 +318,8 @@ export function checkStrayInputs(stray: readonly StrayInput[]): void {
   const misspelt = stray.find((s) => s.meant !== undefined);
   if (misspelt) {
     throw new InputError(
-      `Input '${misspelt.given}' is not an input of this action: did you mean '${misspelt.meant}'? Rename it in the step's with:.`,
+      `Input '${misspelt.given}' is not an input of this action: did you mean '${misspelt.meant}'? ` +
+        `The environment has INPUT_${misspelt.given.toUpperCase()} (from the step's with: ${misspelt.given}, or an env:): rename it to ${misspelt.meant}.`,
     );
   }
 }

@@ -1,4 +1,4 @@
-import { currentCommit, secretsWithheld } from './github/event.js';
+import { currentCommit, secretsWithheld, SKIP_RUNS_WITHOUT_SECRETS } from './github/event.js';
 import { checkStrayInputs, INPUT_NAMES, parseInputs, readRawInputs, strayInputs, type Inputs } from './inputs.js';
 import { cancelById, cancelSuperseded, failsTheRun, failureMessage, failureOf, retryPolicy } from './modes.js';
 import { log, report } from './report.js';
@@ -22,9 +22,7 @@ function readInputs(env: NodeJS.ProcessEnv): Inputs | { withheld: string } {
   const withheld = raw.token?.trim() ? undefined : secretsWithheld(env);
   if (withheld) {
     return {
-      withheld:
-        `The token input is empty because ${withheld.why}. Nothing was canceled. ` +
-        `To skip such runs, add to this step: ${withheld.condition}`,
+      withheld: `The token input is empty because ${withheld}. Nothing was canceled. To skip such runs, add to this step: ${SKIP_RUNS_WITHOUT_SECRETS}`,
     };
   }
   // Masked before anything can print them.
@@ -58,6 +56,8 @@ export async function run(): Promise<void> {
             warn: (message) => log.warning(message),
           });
 
+    // An empty deployment-id is also what an expression that came out empty gives: say which mode ran.
+    if (inputs.deployments.length === 0) outcome.lines.splice(1, 0, 'deployment-id is empty: superseded mode.');
     const title = inputs.dryRun ? 'Cancel Vercel deployments (dry run: nothing was canceled)' : 'Cancel Vercel deployments';
     await report(title, outcome.lines, outcome.results, outcome.primary, failOnError);
 

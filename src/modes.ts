@@ -4,6 +4,7 @@ import { cancelDeployments, DEFAULT_CONCURRENCY, resultOf, type DeploymentResult
 import { branchOfCommit, listInProgress, MAX_PAGES, toCandidates } from './candidates.js';
 import { countsLine } from './format.js';
 import { checkAncestry } from './github/ancestry.js';
+import { branchGone } from './github/branch.js';
 import { EventError, type CurrentCommit, type EventReading } from './github/event.js';
 import { DEFAULT_POLICY, type RetryPolicy } from './http/request.js';
 import { InputError, type Inputs } from './inputs.js';
@@ -48,10 +49,21 @@ function currentLine(current: CurrentCommit): string {
 export async function cancelSuperseded(inputs: Inputs, client: VercelClient, context: SupersededContext): Promise<ModeResult> {
   const { policy } = context;
   const reading = context.current;
-  if ('nothing' in reading) return { lines: [`Nothing to do: ${reading.nothing}.`], results: [] };
+  const resolved = 'branchOfCommit' in reading ? await branchOfCommit(client, reading, inputs.projectId) : reading;
+  if ('nothing' in resolved) return { lines: [`Nothing to do: ${resolved.nothing}.`], results: [] };
+  const current = resolved;
+  if (current.branchDeleted) {
+    const gone = await branchGone({
+      token: inputs.githubToken,
+      apiUrl: context.githubApiUrl,
+      repository: current.repository,
+      branch: current.branch,
+      policy,
+    });
+    if (gone !== 'gone') return { lines: [currentLine(current), `Nothing to do: ${gone.leftAlone}.`], results: [] };
+  }
   // A Vercel event names its project: it scopes like project-id, unless project-id says otherwise.
-  const projectId = inputs.projectId ?? ('branchOfCommit' in reading ? reading.branchOfCommit : reading).projectId;
-  const current = 'branchOfCommit' in reading ? await branchOfCommit(client, reading.branchOfCommit, projectId) : reading;
+  const projectId = inputs.projectId ?? current.projectId;
 
   const lines = [currentLine(current)];
   const options = { target: inputs.target, projectScoped: Boolean(projectId) };

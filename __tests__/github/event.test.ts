@@ -58,16 +58,14 @@ describe('currentCommit', () => {
     });
   });
 
-  it('workflow_run: head_sha and head_branch; a fork with a pull request carries it, one without has nothing to do', () => {
+  it('workflow_run: head_sha and head_branch; from a fork, nothing to do', () => {
     const run = (extra: object) => ({
       workflow_run: { head_sha: HEAD, head_branch: 'feature/x', head_repository: repository, pull_requests: [], ...extra },
       repository,
     });
     expect(currentCommit(env('workflow_run', run({}), { GITHUB_SHA: BASE_HEAD }), {})).toMatchObject({ sha: HEAD, branch: 'feature/x' });
     const fork = { head_repository: { id: 99, full_name: 'mallory/web' } };
-    expect(currentCommit(env('workflow_run', run({ ...fork, pull_requests: [{ number: 3 }] }), {}), {})).toMatchObject({
-      pullRequest: { number: 3, fromFork: true },
-    });
+    // A fork's workflow_run lists no pull requests: always nothing to do.
     expect(currentCommit(env('workflow_run', run(fork), {}), {})).toHaveProperty('nothing');
   });
 
@@ -144,9 +142,12 @@ describe('currentCommit', () => {
   });
 
   it('an event with no branch or commit asks for the inputs', () => {
-    expect(() => currentCommit(env('schedule', { repository }, { GITHUB_SHA: HEAD, GITHUB_REF: 'refs/tags/v1' }), {})).toThrow(
-      new EventError('The schedule event (ref "refs/tags/v1") names no branch: set the branch input.'),
+    expect(() => currentCommit(env('schedule', { repository }, { GITHUB_SHA: HEAD, GITHUB_REF: 'refs/pull/1/merge' }), {})).toThrow(
+      new EventError('The schedule event (ref "refs/pull/1/merge") names no branch: set the branch input.'),
     );
+    expect(currentCommit(env('workflow_dispatch', { repository }, { GITHUB_SHA: HEAD, GITHUB_REF: 'refs/tags/v1' }), {})).toEqual({
+      nothing: 'the run is on tag refs/tags/v1, not a branch: no branch builds to supersede',
+    });
     expect(() => currentCommit(env('schedule', { repository }, { GITHUB_REF: 'refs/heads/main' }), {})).toThrow(
       /names no commit: set the sha input/,
     );

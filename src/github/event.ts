@@ -43,6 +43,8 @@ export interface NothingToDo {
  */
 export interface BranchUnknown {
   branchOfCommit: Omit<CurrentCommit, 'branch'>;
+  /** The host of the Vercel deployment the event is about (deployment_status' environment_url or target_url). */
+  deploymentHost?: string;
 }
 
 export type EventReading = CurrentCommit | NothingToDo | BranchUnknown;
@@ -52,6 +54,7 @@ export class EventError extends Error {}
 
 interface PullRequest {
   number?: number;
+  user?: { login?: string };
   head?: { sha?: string; ref?: string; repo?: { id?: number; full_name?: string } | null };
   base?: { repo?: { id?: number; full_name?: string } };
 }
@@ -72,6 +75,7 @@ interface Payload {
     pull_requests?: Array<{ number?: number }>;
   };
   deployment?: { sha?: string; ref?: string };
+  deployment_status?: { environment_url?: string; target_url?: string };
   client_payload?: { git?: { sha?: string; ref?: string }; project?: { id?: string } };
 }
 
@@ -92,7 +96,7 @@ type Found =
     }
   | { branchDeleted: string; sha?: string; decidedBy: string }
   | { nothing: string; sha?: string }
-  | { branchFromVercel: true; sha?: string; decidedBy: string }
+  | { branchFromVercel: true; sha?: string; deploymentHost?: string; decidedBy: string }
   | { unsupported: true };
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
@@ -139,15 +143,16 @@ function fromEvent(eventName: string, payload: Payload, env: NodeJS.ProcessEnv):
       return { nothing: "a merge queue's temporary branch has no builds to supersede" };
     case 'workflow_run': {
       const run = payload.workflow_run ?? {};
-      const fork = run.head_repository != null && !sameRepository(run.head_repository, payload.repository);
-      const number = run.pull_requests?.[0]?.number;
-      if (fork && typeof number !== 'number') {
-        return { nothing: "the workflow run is for a fork's branch with no pull request here: its builds cannot be told apart" };
+      // A fork's workflow_run lists no pull requests (its pull_requests is empty for forks), so its
+      // builds cannot be linked to one here: a fork's branch name means nothing in this repository.
+      if (run.head_repository != null && !sameRepository(run.head_repository, payload.repository)) {
+        return { nothing: "the workflow run is for a fork's branch, whose builds only its pull request's own runs may supersede" };
       }
+      const number = run.pull_requests?.[0]?.number;
       return {
         sha: run.head_sha,
         branch: run.head_branch ?? undefined,
-        pullRequest: typeof number === 'number' ? { number, fromFork: fork } : undefined,
+        pullRequest: typeof number === 'number' ? { number, fromFork: false } : undefined,
         decidedBy: "workflow_run: the triggering run's head commit and branch",
       };
     }
@@ -155,7 +160,13 @@ function fromEvent(eventName: string, payload: Payload, env: NodeJS.ProcessEnv):
     case 'deployment_status': {
       const { sha, ref } = payload.deployment ?? {};
       if (ref !== undefined && FULL_SHA.test(ref.toLowerCase())) {
-        return { branchFromVercel: true, sha, decidedBy: `${eventName}: the deployment's commit, made for a SHA` };
+        const status = payload.deployment_status;
+        return {
+          branchFromVercel: true,
+          sha,
+          deploymentHost: hostOf(status?.environment_url) ?? hostOf(status?.target_url),
+          decidedBy: `${eventName}: the deployment's commit, made for a SHA`,
+        };
       }
       if (ref?.startsWith('refs/tags/')) return { nothing: `the deployment is of tag ${ref}: no branch builds to supersede` };
       return { sha, branch: branchOfRef(ref) ?? ref, decidedBy: `${eventName}: the deployment's commit and ref` };
@@ -164,6 +175,8 @@ function fromEvent(eventName: string, payload: Payload, env: NodeJS.ProcessEnv):
       // Vercel's events: vercel.deployment.{pending,ready,...} with client_payload {git: {ref, sha}, project: {id}}.
       if (!payload.action?.startsWith('vercel.deployment.')) return { unsupported: true };
       const { git, project } = payload.client_payload ?? {};
+      if (!text(git?.sha))
+        return { nothing: `Vercel's ${payload.action} event names no commit (a deployment not made from git): nothing to supersede` };
       return {
         sha: git?.sha,
         branch: git?.ref,
@@ -172,8 +185,12 @@ function fromEvent(eventName: string, payload: Payload, env: NodeJS.ProcessEnv):
       };
     }
   }
-  if (BRANCH_EVENTS.has(eventName))
+  if (BRANCH_EVENTS.has(eventName)) {
+    if (env.GITHUB_REF?.startsWith('refs/tags/')) {
+      return { nothing: `the run is on tag ${env.GITHUB_REF}, not a branch: no branch builds to supersede`, sha: env.GITHUB_SHA };
+    }
     return { sha: env.GITHUB_SHA, branch: branchOfRef(env.GITHUB_REF), decidedBy: `${eventName}: GITHUB_SHA and GITHUB_REF` };
+  }
   return { unsupported: true };
 }
 
@@ -225,7 +242,7 @@ export function currentCommit(env: NodeJS.ProcessEnv, overrides: { sha?: string;
     projectId: 'projectId' in found ? found.projectId : undefined,
     decidedBy,
   };
-  if (!overrides.branch && 'branchFromVercel' in found) return { branchOfCommit: base };
+  if (!overrides.branch && 'branchFromVercel' in found) return { branchOfCommit: base, deploymentHost: found.deploymentHost };
   const branch = overrides.branch ?? ('branch' in found ? found.branch : undefined);
   if (!branch) {
     throw new EventError(`The ${eventName} event (ref ${JSON.stringify(env.GITHUB_REF ?? '')}) names no branch: set the branch input.`);
@@ -242,32 +259,60 @@ function decidedByOf(found: Found, overrides: { sha?: string; branch?: string })
   return event ? `${named}, over ${event}` : named;
 }
 
+/** One `if:` for the step that skips every run without secrets: forks' pull requests and Dependabot's. */
+export const SKIP_RUNS_WITHOUT_SECRETS =
+  "if: github.actor != 'dependabot[bot]' && (!github.event.pull_request || github.event_name == 'pull_request_target' || github.event.pull_request.head.repo.full_name == github.repository)";
+
 /**
- * Why this run gets no Actions secrets, if it is one that cannot: a pull request from a fork, or a
- * run Dependabot triggered (GitHub docs: "Automating Dependabot with GitHub Actions"; fork pull
- * requests get no secrets). pull_request_target and workflow_run runs do get them.
+ * Events whose Dependabot-triggered runs get Dependabot secrets instead of Actions secrets (GitHub
+ * docs, "Troubleshooting Dependabot on GitHub Actions"; pull_request_target only when Dependabot
+ * made the pull request). Other events (workflow_run, schedule, ...) do get Actions secrets.
  */
-export function secretsWithheld(env: NodeJS.ProcessEnv): { why: string; condition: string } | undefined {
-  if (env.GITHUB_ACTOR === 'dependabot[bot]') {
-    return {
-      why: 'Dependabot triggered this run, and such runs get Dependabot secrets, not Actions secrets',
-      condition: "if: github.actor != 'dependabot[bot]'",
-    };
-  }
+const DEPENDABOT_WITHOUT_SECRETS = new Set([
+  'pull_request',
+  'pull_request_review',
+  'pull_request_review_comment',
+  'push',
+  'create',
+  'deployment',
+  'deployment_status',
+]);
+
+/**
+ * Why this run gets no Actions secrets, if it is one that cannot: a pull request from a fork (fork
+ * pull requests get no secrets), or a run Dependabot triggered on one of the events above.
+ * pull_request_target (but for Dependabot's own pull requests) and workflow_run runs do get them.
+ */
+export function secretsWithheld(env: NodeJS.ProcessEnv): string | undefined {
   const eventName = env.GITHUB_EVENT_NAME ?? '';
-  if (!PULL_REQUEST_EVENTS.has(eventName) || eventName === 'pull_request_target') return undefined;
   let payload: Payload;
   try {
     payload = readPayload(env.GITHUB_EVENT_PATH);
   } catch {
     return undefined;
   }
+  const dependabot = env.GITHUB_ACTOR === 'dependabot[bot]';
+  if (dependabot && DEPENDABOT_WITHOUT_SECRETS.has(eventName)) {
+    return 'Dependabot triggered this run, and such runs get Dependabot secrets, not Actions secrets';
+  }
+  if (eventName === 'pull_request_target' && dependabot && payload.pull_request?.user?.login === 'dependabot[bot]') {
+    return "Dependabot made this pull request, and pull_request_target runs for Dependabot's pull requests get no Actions secrets";
+  }
+  if (!PULL_REQUEST_EVENTS.has(eventName) || eventName === 'pull_request_target') return undefined;
   const pr = payload.pull_request;
   if (!pr || sameRepository(pr.head?.repo, pr.base?.repo ?? payload.repository)) return undefined;
-  return {
-    why: `pull request #${pr.number} comes from a fork, and GitHub gives runs for forks' pull requests no secrets`,
-    condition: `if: github.event_name != '${eventName}' || github.event.pull_request.head.repo.full_name == github.repository`,
-  };
+  return `pull request #${pr.number} comes from a fork, and GitHub gives runs for forks' pull requests no secrets`;
+}
+
+/** The host of an http(s) URL, or undefined. */
+function hostOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.hostname.toLowerCase() : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function readPayload(path: string | undefined): Payload {
