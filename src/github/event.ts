@@ -196,8 +196,8 @@ function fromEvent(eventName: string, payload: Payload, env: NodeJS.ProcessEnv):
 
 /**
  * The commit this run speaks for, from the runner's environment and event payload. The `sha` and
- * `branch` inputs override what the event says. Read by hand rather than through @actions/github's
- * context, which loads octokit: by-id runs never need it.
+ * `branch` inputs override what the event says. Read by hand: a few documented fields of the
+ * payload, nothing to load for by-id runs.
  */
 export function currentCommit(env: NodeJS.ProcessEnv, overrides: { sha?: string; branch?: string }): EventReading {
   const eventName = env.GITHUB_EVENT_NAME || 'run';
