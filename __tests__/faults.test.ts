@@ -330,6 +330,43 @@ describe('rate limits', () => {
     expect(notices.some((m) => m.includes('/cancel'))).toBe(false);
   });
 
+  // 99999999999999 s is past what a Date can hold: the gate's notice threw RangeError: Invalid time value.
+  it.each(['99999999999999', '1e400', '-5', 'soon', String(Math.ceil(Date.now() / 1000) + 30 * 24 * 3600)])(
+    'X-RateLimit-Reset: %s is no information: no throw, no wait, no notice',
+    async (reset) => {
+      sim.inject(({ method }: { method: string }) =>
+        method === 'GET'
+          ? {
+              status: 200,
+              headers: { 'X-RateLimit-Limit': '100', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': reset },
+              body: emptyList,
+            }
+          : undefined,
+      );
+      const c = client({ retries: 0 });
+      for (let i = 0; i < 3; i++) expect(await c.listDeployments({})).toEqual({ deployments: [], next: null });
+      expect(attempts('GET')).toBe(3);
+      expect(notices).toEqual([]);
+    },
+  );
+
+  it('a 429 whose only hint is an absurd reset backs off as usual instead of waiting the longest wait', async () => {
+    const d = building();
+    sim.inject(({ method, attempt }: { method: string; attempt: number }) =>
+      method === 'PATCH' && attempt === 1
+        ? {
+            status: 429,
+            headers: { 'X-RateLimit-Reset': '99999999999999' },
+            body: { error: { code: 'rate_limited', message: 'slow down', limit: { reset: 1e300, resetMs: 'later' } } },
+          }
+        : undefined,
+    );
+    // maxWaitMs 60 s: taking the reset at its word, the retry would not fit this 20 s budget.
+    expect(await cancelOne(d.id, { deadline: Date.now() + 20_000 })).toMatchObject({ outcome: 'canceled' });
+    expect(attempts()).toBe(2);
+    expect(notices).toEqual([expect.stringMatching(/HTTP 429; retrying in 0\.0 s \(attempt 2 of 4\)/)]);
+  });
+
   it('takes up a window that resets sooner than the one it held', async () => {
     sim.inject(({ method, attempt }: { method: string; attempt: number }) =>
       method === 'GET' && attempt === 1

@@ -55,15 +55,34 @@ function retryAfterMs(value: string | null, now: number): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+/**
+ * The latest a rate-limit window can plausibly end: GitHub's windows last an hour, Vercel's a
+ * minute. A reset further ahead than this (99999999999999, a time in ms taken for seconds) says
+ * nothing usable; taken at its word it would also be past what a Date can hold.
+ */
+const MAX_RESET_AHEAD_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * A window's end as epoch ms, from epoch seconds (X-RateLimit-Reset, `error.limit.reset`) or ms
+ * (`error.limit.resetMs`); undefined when it is not a plausible time: not a non-negative finite
+ * number, or further ahead than any window lasts.
+ */
+export function plausibleResetMs(value: unknown, unit: 's' | 'ms', now: number): number | undefined {
+  const number = typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isFinite(number) || number < 0) return undefined;
+  const ms = unit === 's' ? number * 1000 : number;
+  return ms <= now + MAX_RESET_AHEAD_MS ? ms : undefined;
+}
+
 /** What a 429 (or 503) says about when to come back: Retry-After, X-RateLimit-Reset, or the body's error.limit. */
 export function rateLimitWaitMs(status: number, headers: HeaderMap, text: string, now: number): number | undefined {
   const retryAfter = retryAfterMs(headers['retry-after'] ?? null, now);
   if (retryAfter !== undefined || status !== 429) return retryAfter;
-  const reset = Number(headers['x-ratelimit-reset']);
-  if (reset > 0) return Math.max(0, reset * 1000 - now);
+  const reset = plausibleResetMs(headers['x-ratelimit-reset'], 's', now);
+  if (reset !== undefined) return Math.max(0, reset - now);
   try {
-    const limit = (JSON.parse(text) as { error?: { limit?: { resetMs?: number; reset?: number } } }).error?.limit;
-    const resetMs = typeof limit?.resetMs === 'number' ? limit.resetMs : typeof limit?.reset === 'number' ? limit.reset * 1000 : undefined;
+    const limit = (JSON.parse(text) as { error?: { limit?: { resetMs?: unknown; reset?: unknown } } }).error?.limit;
+    const resetMs = plausibleResetMs(limit?.resetMs, 'ms', now) ?? plausibleResetMs(limit?.reset, 's', now);
     if (resetMs !== undefined) return Math.max(0, resetMs - now);
   } catch {
     // not JSON: no hint
@@ -102,9 +121,9 @@ export class RateGate {
 
   update(headers: HeaderMap): void {
     const remaining = Number(headers['x-ratelimit-remaining'] ?? NaN);
-    const reset = Number(headers['x-ratelimit-reset'] ?? NaN);
-    if (!Number.isFinite(remaining) || !Number.isFinite(reset)) return;
-    const resetAt = reset * 1000;
+    // An absurd reset (past what a Date holds, or days ahead) is no information, not a reason to wait.
+    const resetAt = plausibleResetMs(headers['x-ratelimit-reset'], 's', Date.now());
+    if (!Number.isFinite(remaining) || resetAt === undefined) return;
     // Responses arrive out of order: within one window, the lowest count is the latest. A response
     // from another window (a new one, or a bucket that resets sooner than thought) is taken as it is.
     if (this.resetAt === resetAt && this.remaining !== undefined) this.remaining = Math.min(this.remaining, remaining);
