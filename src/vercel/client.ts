@@ -71,10 +71,10 @@ export class VercelClient {
     return this.request('PATCH', '/v12/deployments/{id}/cancel', `/v12/deployments/${encodeURIComponent(id)}/cancel`, {}, DeploymentSchema);
   }
 
-  /** One page of GET /v6/deployments; `next` is the `until` of the following page, or null. */
-  async listDeployments(query: Record<string, string>): Promise<{ deployments: ListedDeployment[]; next: number | null }> {
+  /** One page of GET /v6/deployments; `next` says where the following page starts (see nextPageOf). */
+  async listDeployments(query: Record<string, string>): Promise<{ deployments: ListedDeployment[]; next: NextPage }> {
     const page = await this.request('GET', '/v6/deployments', '/v6/deployments', query, DeploymentListSchema);
-    return { deployments: page.deployments, next: page.pagination.next ?? null };
+    return { deployments: page.deployments, next: nextPageOf(page.pagination.next) };
   }
 
   /** The gate for one endpoint ("PATCH /v12/deployments/{id}/cancel"), made on first use. */
@@ -133,6 +133,28 @@ export class VercelClient {
     }
     return parsed.data;
   }
+}
+
+/**
+ * `pagination.next` of a list page: a ms timestamp, null on the last page, or `{ unusable }` when
+ * it is neither, which paging cannot follow (said in words, never quoted: it is untrusted text).
+ */
+export type NextPage = number | null | { unusable: string };
+
+/**
+ * Vercel documents `next` as a number or null (SDK `src/models/pagination.ts`, see
+ * /work/shared/vercel-api.md §2), but its generated client docs type it as a string
+ * (vercel/vercel `packages/client/docs/models/operations/pagination.md`): a string of digits is the
+ * same timestamp. Absent is the last page, as for Vercel's CLI (`fetchPaginated`).
+ */
+export function nextPageOf(next: unknown): NextPage {
+  if (next === null || next === undefined) return null;
+  const value = typeof next === 'string' && /^\s*\d+\s*$/.test(next) ? Number(next) : next;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
+  if (typeof value === 'number') return { unusable: 'a number that is not a timestamp' };
+  return {
+    unusable: typeof next === 'string' ? 'a string that is not a number' : `of type ${Array.isArray(next) ? 'array' : typeof next}`,
+  };
 }
 
 function parseJson(text: string): unknown {
