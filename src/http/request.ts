@@ -1,6 +1,6 @@
 // The one HTTP layer under every call the action makes (Vercel directly, GitHub through octokit):
 // a timeout per attempt, bounded retries with backoff and jitter, rate-limit waits, a run-wide deadline.
-import { send, type Exchange, type HeaderMap } from './transport.js';
+import { ExchangeError, send, type Exchange, type HeaderMap } from './transport.js';
 
 export interface RetryPolicy {
   /** Attempts after the first one. */
@@ -29,6 +29,11 @@ export interface HttpResult {
   headers: HeaderMap;
   text: string;
   attempts: number;
+  /**
+   * This machine's monotonic time from just before the first attempt was sent to the arrival of
+   * this answer: with the answer's Date header, it places the first attempt on the server's clock.
+   */
+  sinceFirstAttemptMs: number;
   /** Set when retrying stopped early because the run's time budget would be exceeded. */
   outOfBudget?: boolean;
 }
@@ -38,6 +43,8 @@ export class TransportError extends Error {
   constructor(
     message: string,
     readonly attempts: number,
+    /** The status of an answer whose body was not read (too large): the request may have been applied. */
+    readonly unreadStatus?: number,
   ) {
     super(message);
     this.name = 'TransportError';
@@ -94,6 +101,7 @@ export function rateLimitWaitMs(status: number, headers: HeaderMap, text: string
 export function describeNetworkError(error: unknown, timeoutMs: number): string {
   // Duck-typed: fetch's errors come from Node's own realm, so instanceof Error is not reliable.
   const e = (error ?? {}) as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (error instanceof ExchangeError) return error.message;
   if (e.name === 'TimeoutError') return `no response within ${timeoutMs / 1000} s`;
   const code = e.code ?? e.cause?.code;
   if (code) return `network error ${code}`;
@@ -179,6 +187,7 @@ export async function requestWithRetry(
   gate?: RateGate,
 ): Promise<HttpResult> {
   const what = `${init.method} ${url.pathname}`;
+  let firstSent: number | undefined;
   for (let attempt = 1; ; attempt++) {
     await gate?.beforeRequest(policy);
     const budget = policy.deadline - Date.now();
@@ -188,13 +197,19 @@ export async function requestWithRetry(
     let result: HttpResult | undefined;
     let failure: string;
     try {
+      firstSent ??= performance.now();
       const response = await send(url, { ...init, timeoutMs });
       gate?.update(response.headers);
-      result = { ...response, attempts: attempt };
+      result = { ...response, attempts: attempt, sinceFirstAttemptMs: performance.now() - firstSent };
       if (!RETRYABLE_STATUS.has(response.status)) return result;
       failure = `HTTP ${response.status}`;
     } catch (error) {
       failure = describeNetworkError(error, timeoutMs);
+      // An answer too large to read, a proxy's 407: another attempt would meet the same.
+      if (error instanceof ExchangeError && !error.retryable) {
+        const tries = attempt === 1 ? '' : ` (${attempt} attempts)`;
+        throw new TransportError(`${failure}${tries}`, attempt, error.unreadStatus);
+      }
     }
 
     const giveUp = (outOfBudget: boolean): HttpResult => {

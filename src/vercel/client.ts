@@ -30,10 +30,26 @@ export class VercelError extends Error {
    * have reached Vercel and been applied without its answer arriving (a timeout, a reset, a 5xx).
    */
   readonly attempts: number;
+  /** An answer with this status came, but its body was not read (too large): the request may have been applied. */
+  readonly unreadStatus?: number;
+  /** Vercel's clock when it answered: the Date header in epoch ms (whole seconds), when it sent a valid one. */
+  readonly serverDate?: number;
+  /** This machine's time from just before the first attempt to this answer (monotonic ms). */
+  readonly sinceFirstAttemptMs?: number;
 
   constructor(
     message: string,
-    details: { endpoint: string; status?: number; code?: string; vercelMessage?: string; tokenRejected?: boolean; attempts?: number },
+    details: {
+      endpoint: string;
+      status?: number;
+      code?: string;
+      vercelMessage?: string;
+      tokenRejected?: boolean;
+      attempts?: number;
+      unreadStatus?: number;
+      serverDate?: number;
+      sinceFirstAttemptMs?: number;
+    },
   ) {
     super(message);
     this.name = 'VercelError';
@@ -43,6 +59,9 @@ export class VercelError extends Error {
     this.vercelMessage = details.vercelMessage;
     this.tokenRejected = details.tokenRejected ?? false;
     this.attempts = details.attempts ?? 1;
+    this.unreadStatus = details.unreadStatus;
+    this.serverDate = details.serverDate;
+    this.sinceFirstAttemptMs = details.sinceFirstAttemptMs;
   }
 }
 
@@ -109,6 +128,7 @@ export class VercelClient {
       throw new VercelError(`${endpoint} failed: ${why}`, {
         endpoint,
         attempts: error instanceof TransportError ? error.attempts : undefined,
+        unreadStatus: error instanceof TransportError ? error.unreadStatus : undefined,
       });
     }
 
@@ -173,6 +193,7 @@ function httpError(endpoint: string, result: HttpResult, body: unknown): VercelE
   const said = body === undefined ? 'a body that is not JSON' : [code, message].filter(Boolean).join(': ') || 'no error message';
   const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
   const budget = outOfBudget ? '; the time budget allows no more' : '';
+  const serverDate = Date.parse(result.headers.date ?? '');
   return new VercelError(`${endpoint} returned HTTP ${status} (${said})${tries}${budget}`, {
     endpoint,
     status,
@@ -180,5 +201,7 @@ function httpError(endpoint: string, result: HttpResult, body: unknown): VercelE
     vercelMessage: message,
     tokenRejected,
     attempts,
+    serverDate: Number.isNaN(serverDate) ? undefined : serverDate,
+    sinceFirstAttemptMs: result.sinceFirstAttemptMs,
   });
 }
