@@ -236,6 +236,70 @@ describe('faults', () => {
     expect(notices).toEqual([expect.stringMatching(/no response within 0\.5 s; retrying/)]);
   });
 
+  /** The simulation again, with Vercel's clock `offsetMs` off this machine's (canceledAt and the Date header). */
+  async function skewedVercel(offsetMs: number) {
+    await sim.stop();
+    sim = new VercelSimulator({ clockOffsetMs: offsetMs });
+    sim.addUser({ id: 'user_alice', token: TOKEN });
+    apiUrl = await sim.start();
+  }
+
+  it("Vercel's clock 10 s behind: the cancel applied on an attempt that timed out is still this run's", async () => {
+    await skewedVercel(-10_000);
+    const d = building();
+    sim.inject(async ({ method, attempt }: { method: string; attempt: number }) => {
+      if (method !== 'PATCH') return undefined;
+      if (attempt === 1) return { delayMs: 600 };
+      while (sim.getDeployment(d.id).readyState !== 'CANCELED') await new Promise((resolve) => setTimeout(resolve, 10));
+      return undefined;
+    });
+    const result = await cancelOne(d.id, { timeoutMs: 500 });
+    expect(result).toMatchObject({
+      outcome: 'canceled',
+      canceledAt: sim.getDeployment(d.id).canceledAt,
+      reason: 'canceled by this run (an earlier attempt went through without an answer; the retry found it canceled)',
+    });
+    expect(sim.requests.map((r) => [r.method, r.status])).toEqual([
+      ['PATCH', 0],
+      ['PATCH', 400],
+      ['GET', 200],
+    ]);
+  });
+
+  it("Vercel's clock 10 s ahead: a deployment canceled 5 s before this run (on Vercel's clock) is not claimed", async () => {
+    await skewedVercel(10_000);
+    const d = sim.addDeployment({ ownerId: 'user_alice', readyState: 'CANCELED', canceledAt: Date.now() + 10_000 - 5_000 });
+    // The first attempt's answer (a 400) is lost to the timeout; the retry's 400 arrives.
+    sim.inject(({ method, attempt }: { method: string; attempt: number }) =>
+      method === 'PATCH' && attempt === 1 ? { delayMs: 600 } : undefined,
+    );
+    const result = await cancelOne(d.id, { timeoutMs: 500 });
+    expect(result).toMatchObject({ outcome: 'already-finished', readyState: 'CANCELED', canceledAt: null });
+    expect(result.reason).toBe('already finished (CANCELED): nothing to cancel');
+    expect(sim.requests.map((r) => [r.method, r.status])).toEqual([
+      ['PATCH', 0],
+      ['PATCH', 400],
+      ['GET', 200],
+    ]);
+  });
+
+  it('no Date header on the refusal: not claimed, and the reason says it cannot be told', async () => {
+    const d = building();
+    sim.inject(({ method, attempt }: { method: string; attempt: number }) => {
+      if (method !== 'PATCH') return undefined;
+      if (attempt === 1) {
+        sim.getDeployment(d.id).readyState = 'CANCELED';
+        sim.getDeployment(d.id).canceledAt = Date.now();
+        return { delayMs: 600 };
+      }
+      // Node adds a Date header unless told not to: an empty one is no date.
+      return { status: 400, headers: { Date: '' }, body: { error: { code: 'bad_request', message: 'not building' } } };
+    });
+    const result = await cancelOne(d.id, { timeoutMs: 500 });
+    expect(result).toMatchObject({ outcome: 'already-finished', readyState: 'CANCELED' });
+    expect(result.reason).toMatch(/may have canceled it; Vercel did not say when/);
+  });
+
   it('a 400 on a retry for a deployment canceled before this run: already finished, not counted', async () => {
     const d = sim.addDeployment({ ownerId: 'user_alice', readyState: 'CANCELED', canceledAt: Date.now() - 60_000 });
     sim.inject(({ method, attempt }: { method: string; attempt: number }) =>

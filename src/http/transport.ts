@@ -129,9 +129,10 @@ export async function send(url: URL, exchange: Exchange): Promise<RawResponse> {
           false,
           status,
         );
+      // Settled before the socket is destroyed: the reset that follows is no news.
       if (Number(res.headers['content-length']) > MAX_RESPONSE_BYTES) {
-        res.destroy();
         fail(tooLarge());
+        res.destroy();
         return;
       }
       const chunks: Buffer[] = [];
@@ -140,8 +141,8 @@ export async function send(url: URL, exchange: Exchange): Promise<RawResponse> {
         if (settled) return;
         bytes += chunk.length;
         if (bytes > MAX_RESPONSE_BYTES) {
-          res.destroy();
           fail(tooLarge());
+          res.destroy();
           return;
         }
         chunks.push(chunk);
