@@ -192,10 +192,10 @@ describe('cancelDeployments', () => {
 describe('only a deployment Vercel reports CANCELED counts', () => {
   type Ctx = { method: string; attempt: number };
   /** The cancel is answered 200 with `body` instead of the canceled deployment; `apply` says whether Vercel applied it. */
-  const answerCancelWith = (d: { id: string }, body: (stored: Record<string, unknown>) => object, apply: boolean) =>
+  const answerCancelWith = (id: string, body: (stored: Record<string, unknown>) => object, apply: boolean) =>
     sim.inject(({ method }: Ctx) => {
       if (method !== 'PATCH') return undefined;
-      const stored = sim.getDeployment(d.id);
+      const stored = sim.getDeployment(id);
       const answer = { ...body({ ...stored }) };
       if (apply) Object.assign(stored, { readyState: 'CANCELED', status: 'CANCELED', canceledAt: Date.now() });
       return { status: 200, body: answer };
@@ -204,7 +204,7 @@ describe('only a deployment Vercel reports CANCELED counts', () => {
 
   it('200 saying BUILDING, and the re-read says BUILDING: failed, with what Vercel said', async () => {
     const d = add('BUILDING');
-    answerCancelWith(d, (stored) => stored, false);
+    answerCancelWith(d.id, (stored) => stored, false);
     const { results } = await cancelDeployments(client, byId(d.id), { dryRun: false });
     expect(results).toEqual([expect.objectContaining({ id: d.id, outcome: 'failed', readyState: 'BUILDING', canceledAt: null })]);
     expect(results[0]!.reason).toBe(
@@ -215,7 +215,7 @@ describe('only a deployment Vercel reports CANCELED counts', () => {
 
   it('200 saying BUILDING, and the re-read says CANCELED: canceled, with the re-read canceledAt', async () => {
     const d = add('BUILDING');
-    answerCancelWith(d, (stored) => stored, true);
+    answerCancelWith(d.id, (stored) => stored, true);
     const { results } = await cancelDeployments(client, byId(d.id), { dryRun: false });
     expect(results[0]).toMatchObject({ outcome: 'canceled', readyState: 'CANCELED', canceledAt: sim.getDeployment(d.id).canceledAt });
     expect(results[0]!.reason).toBe(
@@ -227,7 +227,7 @@ describe('only a deployment Vercel reports CANCELED counts', () => {
   it('200 naming another deployment (CANCELED): not this one; the re-read decides', async () => {
     const d = add('BUILDING');
     const other = add('CANCELED');
-    answerCancelWith(d, () => ({ ...sim.getDeployment(other.id) }), false);
+    answerCancelWith(d.id, () => ({ ...sim.getDeployment(other.id) }), false);
     const { results } = await cancelDeployments(client, byId(d.id), { dryRun: false });
     expect(results[0]).toMatchObject({ id: d.id, outcome: 'failed', readyState: 'BUILDING' });
     expect(results[0]!.reason).toMatch(
