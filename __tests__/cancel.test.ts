@@ -188,3 +188,131 @@ describe('cancelDeployments', () => {
     expect(results.map((r) => r.outcome)).toEqual(ids.map((_, i) => (i % 5 === 0 ? 'already-finished' : 'canceled')));
   });
 });
+
+describe('only a deployment Vercel reports CANCELED counts', () => {
+  type Ctx = { method: string; attempt: number };
+  /** The cancel is answered 200 with `body` instead of the canceled deployment; `apply` says whether Vercel applied it. */
+  const answerCancelWith = (id: string, body: (stored: Record<string, unknown>) => object, apply: boolean) =>
+    sim.inject(({ method }: Ctx) => {
+      if (method !== 'PATCH') return undefined;
+      const stored = sim.getDeployment(id);
+      const answer = { ...body({ ...stored }) };
+      if (apply) Object.assign(stored, { readyState: 'CANCELED', status: 'CANCELED', canceledAt: Date.now() });
+      return { status: 200, body: answer };
+    });
+  const requests = () => sim.requests.map((r) => `${r.method} ${r.status}`);
+
+  it('200 saying BUILDING, and the re-read says BUILDING: failed, with what Vercel said', async () => {
+    const d = add('BUILDING');
+    answerCancelWith(d.id, (stored) => stored, false);
+    const { results } = await cancelDeployments(client, byId(d.id), { dryRun: false });
+    expect(results).toEqual([expect.objectContaining({ id: d.id, outcome: 'failed', readyState: 'BUILDING', canceledAt: null })]);
+    expect(results[0]!.reason).toBe(
+      'Vercel answered the cancel with HTTP 200 but said BUILDING, not CANCELED; reading it again found it still BUILDING: the cancel did not take effect (yet)',
+    );
+    expect(requests()).toEqual(['PATCH 200', 'GET 200']);
+  });
+
+  it('200 saying BUILDING, and the re-read says CANCELED: canceled, with the re-read canceledAt', async () => {
+    const d = add('BUILDING');
+    answerCancelWith(d.id, (stored) => stored, true);
+    const { results } = await cancelDeployments(client, byId(d.id), { dryRun: false });
+    expect(results[0]).toMatchObject({ outcome: 'canceled', readyState: 'CANCELED', canceledAt: sim.getDeployment(d.id).canceledAt });
+    expect(results[0]!.reason).toBe(
+      'canceled by this run (Vercel answered the cancel with HTTP 200 but said BUILDING, not CANCELED; reading it again found it CANCELED)',
+    );
+    expect(requests()).toEqual(['PATCH 200', 'GET 200']);
+  });
+
+  it('200 naming another deployment (CANCELED): not this one; the re-read decides', async () => {
+    const d = add('BUILDING');
+    const other = add('CANCELED');
+    answerCancelWith(d.id, () => ({ ...sim.getDeployment(other.id) }), false);
+    const { results } = await cancelDeployments(client, byId(d.id), { dryRun: false });
+    expect(results[0]).toMatchObject({ id: d.id, outcome: 'failed', readyState: 'BUILDING' });
+    expect(results[0]!.reason).toMatch(
+      /^Vercel answered the cancel with HTTP 200 but named another deployment; reading it again found it still BUILDING/,
+    );
+  });
+
+  it('200 saying BUILDING, and the build finished meanwhile: already finished', async () => {
+    const d = add('BUILDING');
+    const inject = ({ method }: Ctx) => {
+      if (method !== 'PATCH') return undefined;
+      const answer = { ...sim.getDeployment(d.id) };
+      sim.getDeployment(d.id).readyState = 'READY';
+      return { status: 200, body: answer };
+    };
+    sim.inject(inject);
+    const { results } = await cancelDeployments(client, byId(d.id), { dryRun: false });
+    expect(results[0]).toMatchObject({ outcome: 'already-finished', readyState: 'READY' });
+  });
+
+  it('200 saying BUILDING, and the re-read fails: failed, saying both', async () => {
+    const d = add('BUILDING');
+    sim.inject(({ method }: Ctx) =>
+      method === 'PATCH'
+        ? { status: 200, body: { ...sim.getDeployment(d.id) } }
+        : { status: 404, body: { error: { code: 'not_found', message: 'Deployment not found' } } },
+    );
+    const { results } = await cancelDeployments(client, byId(d.id), { dryRun: false });
+    expect(results[0]).toMatchObject({ id: d.id, outcome: 'failed' });
+    expect(results[0]!.reason).toBe(
+      `Vercel answered the cancel with HTTP 200 but said BUILDING, not CANCELED; reading it again failed: GET /v13/deployments/${d.id} returned HTTP 404 (not_found: Deployment not found)`,
+    );
+  });
+});
+
+describe('answers too large to read', () => {
+  const HUGE = 600 * 1024 * 1024;
+
+  it('a 600 MB cancel answer fails that cancel with one line, the others stand; the socket is closed early', async () => {
+    const [a, b, c] = [add('BUILDING'), add('BUILDING'), add('BUILDING')];
+    sim.inject(({ path }: { path: string }) => (path.includes(b.id) ? { status: 200, streamBytes: HUGE } : undefined));
+    const { results, fatal } = await cancelDeployments(client, byId(a.id, b.id, c.id), { dryRun: false });
+    expect(fatal).toBeUndefined();
+    expect(results.map((r) => [r.id, r.outcome])).toEqual([
+      [a.id, 'canceled'],
+      [b.id, 'failed'],
+      [c.id, 'canceled'],
+    ]);
+    expect(results[1]!.reason).toBe(
+      `PATCH /v12/deployments/${b.id}/cancel failed: the answer (HTTP 200) was larger than 8 MiB; the action stopped reading it; reading it again failed: GET /v13/deployments/${b.id} failed: the answer (HTTP 200) was larger than 8 MiB; the action stopped reading it`,
+    );
+    // Not retried (the same answer would come), and far from all of it was sent.
+    const streamed = sim.requests.filter((r) => r.streamed);
+    expect(streamed.map((r) => r.method)).toEqual(['PATCH', 'GET']);
+    for (const r of streamed) {
+      await waitFor(() => r.streamed!.closedEarly);
+      expect(r.streamed!.bytes).toBeLessThan(HUGE / 10);
+    }
+  });
+
+  it('a cancel whose answer was too large to read is reported canceled when the re-read says so', async () => {
+    const d = add('BUILDING');
+    sim.inject(({ method }: { method: string }) => {
+      if (method !== 'PATCH') return undefined;
+      Object.assign(sim.getDeployment(d.id), { readyState: 'CANCELED', canceledAt: Date.now() });
+      return { status: 200, streamBytes: HUGE };
+    });
+    const { results } = await cancelDeployments(client, byId(d.id), { dryRun: false });
+    expect(results[0]).toMatchObject({ outcome: 'canceled', canceledAt: sim.getDeployment(d.id).canceledAt });
+    expect(results[0]!.reason).toBe(
+      `canceled by this run (PATCH /v12/deployments/${d.id}/cancel failed: the answer (HTTP 200) was larger than 8 MiB; the action stopped reading it; reading it again found it CANCELED)`,
+    );
+  });
+
+  it('a Content-Length over the cap is refused before reading', async () => {
+    const d = add('BUILDING');
+    sim.inject(({ method }: { method: string }) =>
+      method === 'GET' ? { status: 200, headers: { 'Content-Length': String(HUGE) }, streamBytes: HUGE } : undefined,
+    );
+    await expect(client.getDeployment(d.id)).rejects.toThrow(
+      `GET /v13/deployments/${d.id} failed: the answer (HTTP 200) was larger than 8 MiB; the action stopped reading it`,
+    );
+  });
+});
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+}

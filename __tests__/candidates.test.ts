@@ -44,20 +44,61 @@ describe('listInProgress', () => {
     sim.inject(({ attempt }: { attempt: number }) => (attempt === 1 ? page([item(30), item(20)], 20) : page([item(10)], null)));
     const listing = await listInProgress(client, undefined);
     expect(listing.deployments.map((d) => d.id)).toEqual(['dpl_30', 'dpl_20', 'dpl_10']);
-    expect(sim.requests.map((r) => r.query.until)).toEqual([undefined, '20']);
+    // until = next + 1: the page boundary's millisecond is asked for again (until is exclusive).
+    expect(sim.requests.map((r) => r.query.until)).toEqual([undefined, '21']);
+  });
+
+  it('loses no deployment that shares the page boundary millisecond, and lists each once', async () => {
+    // 103 in progress, newest first: 98 at their own times, then 5 created in the same millisecond,
+    // which straddle the 100-item page boundary (3 on page 1, 2 on page 2).
+    const ids: string[] = [];
+    for (let i = 0; i < 98; i++) ids.push(sim.addDeployment({ ownerId: 'user_alice', createdAt: 10_000 + i }).id);
+    for (let i = 0; i < 5; i++) ids.push(sim.addDeployment({ ownerId: 'user_alice', createdAt: 5_000 }).id);
+    const listing = await listInProgress(client, undefined);
+    expect(listing).toMatchObject({ truncated: false });
+    expect(listing.deployments.map((d) => d.id).sort()).toEqual([...ids].sort());
+    expect(listing.deployments).toHaveLength(103);
+    expect(sim.requests.map((r) => r.query.until)).toEqual([undefined, '5001']);
+  });
+
+  it('follows a pagination.next sent as a string of digits', async () => {
+    sim.inject(({ attempt }: { attempt: number }) =>
+      attempt === 1 ? page([item(30), item(20)], '20' as unknown as number) : page([item(10)], null),
+    );
+    const listing = await listInProgress(client, undefined);
+    expect(listing).toMatchObject({ truncated: false });
+    expect(listing.deployments.map((d) => d.id)).toEqual(['dpl_30', 'dpl_20', 'dpl_10']);
+    expect(sim.requests.map((r) => r.query.until)).toEqual([undefined, '21']);
+  });
+
+  it.each([
+    ['next page', 'a string that is not a number'],
+    ['', 'a string that is not a number'],
+    [true, 'of type boolean'],
+    [{ until: 20 }, 'of type object'],
+    [[20], 'of type array'],
+    [20.5, 'a number that is not a timestamp'],
+    [-1, 'a number that is not a timestamp'],
+  ])('a pagination.next of %p ends the listing as truncated, saying why, never as the last page', async (next, said) => {
+    sim.inject(() => page([item(30), item(20)], next as number));
+    const listing = await listInProgress(client, undefined);
+    expect(listing.deployments.map((d) => d.id)).toEqual(['dpl_30', 'dpl_20']);
+    expect(listing).toMatchObject({ truncated: true, stoppedBecause: `Vercel's pagination.next was ${said}` });
+    expect(sim.requests).toHaveLength(1);
   });
 
   it(`stops at ${MAX_PAGES} pages and says the listing is truncated`, async () => {
     sim.inject(({ attempt }: { attempt: number }) => page([item(100_000 - attempt)], 100_000 - attempt));
     const listing = await listInProgress(client, undefined);
-    expect(listing.truncated).toBe(true);
+    expect(listing).toMatchObject({ truncated: true, stoppedBecause: `${MAX_PAGES} pages at most` });
     expect(sim.requests).toHaveLength(MAX_PAGES);
   });
 
   it('stops when paging does not move back in time, rather than looping', async () => {
     sim.inject(() => page([item(5)], 5));
     const listing = await listInProgress(client, undefined);
-    expect(listing.truncated).toBe(true);
+    expect(listing).toMatchObject({ truncated: true, stoppedBecause: 'paging did not move back in time' });
+    expect(listing.deployments.map((d) => d.id)).toEqual(['dpl_5']);
     expect(sim.requests).toHaveLength(2);
   });
 });

@@ -236,6 +236,70 @@ describe('faults', () => {
     expect(notices).toEqual([expect.stringMatching(/no response within 0\.5 s; retrying/)]);
   });
 
+  /** The simulation again, with Vercel's clock `offsetMs` off this machine's (canceledAt and the Date header). */
+  async function skewedVercel(offsetMs: number) {
+    await sim.stop();
+    sim = new VercelSimulator({ clockOffsetMs: offsetMs });
+    sim.addUser({ id: 'user_alice', token: TOKEN });
+    apiUrl = await sim.start();
+  }
+
+  it("Vercel's clock 10 s behind: the cancel applied on an attempt that timed out is still this run's", async () => {
+    await skewedVercel(-10_000);
+    const d = building();
+    sim.inject(async ({ method, attempt }: { method: string; attempt: number }) => {
+      if (method !== 'PATCH') return undefined;
+      if (attempt === 1) return { delayMs: 600 };
+      while (sim.getDeployment(d.id).readyState !== 'CANCELED') await new Promise((resolve) => setTimeout(resolve, 10));
+      return undefined;
+    });
+    const result = await cancelOne(d.id, { timeoutMs: 500 });
+    expect(result).toMatchObject({
+      outcome: 'canceled',
+      canceledAt: sim.getDeployment(d.id).canceledAt,
+      reason: 'canceled by this run (an earlier attempt went through without an answer; the retry found it canceled)',
+    });
+    expect(sim.requests.map((r) => [r.method, r.status])).toEqual([
+      ['PATCH', 0],
+      ['PATCH', 400],
+      ['GET', 200],
+    ]);
+  });
+
+  it("Vercel's clock 10 s ahead: a deployment canceled 5 s before this run (on Vercel's clock) is not claimed", async () => {
+    await skewedVercel(10_000);
+    const d = sim.addDeployment({ ownerId: 'user_alice', readyState: 'CANCELED', canceledAt: Date.now() + 10_000 - 5_000 });
+    // The first attempt's answer (a 400) is lost to the timeout; the retry's 400 arrives.
+    sim.inject(({ method, attempt }: { method: string; attempt: number }) =>
+      method === 'PATCH' && attempt === 1 ? { delayMs: 600 } : undefined,
+    );
+    const result = await cancelOne(d.id, { timeoutMs: 500 });
+    expect(result).toMatchObject({ outcome: 'already-finished', readyState: 'CANCELED', canceledAt: null });
+    expect(result.reason).toBe('already finished (CANCELED): nothing to cancel');
+    expect(sim.requests.map((r) => [r.method, r.status])).toEqual([
+      ['PATCH', 0],
+      ['PATCH', 400],
+      ['GET', 200],
+    ]);
+  });
+
+  it('no Date header on the refusal: not claimed, and the reason says it cannot be told', async () => {
+    const d = building();
+    sim.inject(({ method, attempt }: { method: string; attempt: number }) => {
+      if (method !== 'PATCH') return undefined;
+      if (attempt === 1) {
+        sim.getDeployment(d.id).readyState = 'CANCELED';
+        sim.getDeployment(d.id).canceledAt = Date.now();
+        return { delayMs: 600 };
+      }
+      // Node adds a Date header unless told not to: an empty one is no date.
+      return { status: 400, headers: { Date: '' }, body: { error: { code: 'bad_request', message: 'not building' } } };
+    });
+    const result = await cancelOne(d.id, { timeoutMs: 500 });
+    expect(result).toMatchObject({ outcome: 'already-finished', readyState: 'CANCELED' });
+    expect(result.reason).toMatch(/may have canceled it; Vercel did not say when/);
+  });
+
   it('a 400 on a retry for a deployment canceled before this run: already finished, not counted', async () => {
     const d = sim.addDeployment({ ownerId: 'user_alice', readyState: 'CANCELED', canceledAt: Date.now() - 60_000 });
     sim.inject(({ method, attempt }: { method: string; attempt: number }) =>
@@ -328,6 +392,43 @@ describe('rate limits', () => {
     expect(attempts('GET')).toBe(2);
     expect(notices).toEqual([expect.stringMatching(LIST_NOTICE)]);
     expect(notices.some((m) => m.includes('/cancel'))).toBe(false);
+  });
+
+  // 99999999999999 s is past what a Date can hold: the gate's notice threw RangeError: Invalid time value.
+  it.each(['99999999999999', '1e400', '-5', 'soon', String(Math.ceil(Date.now() / 1000) + 30 * 24 * 3600)])(
+    'X-RateLimit-Reset: %s is no information: no throw, no wait, no notice',
+    async (reset) => {
+      sim.inject(({ method }: { method: string }) =>
+        method === 'GET'
+          ? {
+              status: 200,
+              headers: { 'X-RateLimit-Limit': '100', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': reset },
+              body: emptyList,
+            }
+          : undefined,
+      );
+      const c = client({ retries: 0 });
+      for (let i = 0; i < 3; i++) expect(await c.listDeployments({})).toEqual({ deployments: [], next: null });
+      expect(attempts('GET')).toBe(3);
+      expect(notices).toEqual([]);
+    },
+  );
+
+  it('a 429 whose only hint is an absurd reset backs off as usual instead of waiting the longest wait', async () => {
+    const d = building();
+    sim.inject(({ method, attempt }: { method: string; attempt: number }) =>
+      method === 'PATCH' && attempt === 1
+        ? {
+            status: 429,
+            headers: { 'X-RateLimit-Reset': '99999999999999' },
+            body: { error: { code: 'rate_limited', message: 'slow down', limit: { reset: 1e300, resetMs: 'later' } } },
+          }
+        : undefined,
+    );
+    // maxWaitMs 60 s: taking the reset at its word, the retry would not fit this 20 s budget.
+    expect(await cancelOne(d.id, { deadline: Date.now() + 20_000 })).toMatchObject({ outcome: 'canceled' });
+    expect(attempts()).toBe(2);
+    expect(notices).toEqual([expect.stringMatching(/HTTP 429; retrying in 0\.0 s \(attempt 2 of 4\)/)]);
   });
 
   it('takes up a window that resets sooner than the one it held', async () => {

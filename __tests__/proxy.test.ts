@@ -2,7 +2,7 @@
 // and NO_PROXY exempts hosts, as the toolkit's http-client decides for other actions. The "Vercel API"
 // here is https://api.vercel.test: the proxy sends the tunnel to a local TLS server (a certificate
 // made for that name, trusted through NODE_EXTRA_CA_CERTS) in front of the simulation.
-import { afterAll, beforeAll, beforeEach, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -120,4 +120,87 @@ it('leaves a host listed in NO_PROXY alone', async () => {
   expect(result.code).toBe(1);
   expect(JSON.parse(result.outputs.deployments!)[0].reason).toMatch(/failed: network error (ENOTFOUND|EAI_AGAIN)/);
   expect(sim.getDeployment(d.id).readyState).toBe('BUILDING');
+});
+
+describe('a proxy that refuses the tunnel', () => {
+  let refusing: Server;
+  let refusingUrl: string;
+  let answer = '';
+  /** Every connection the refusing proxy accepted, and whether it has closed. */
+  const connections: Array<{ closed: boolean }> = [];
+
+  beforeAll(async () => {
+    refusing = createServer((_req, res) => res.writeHead(405).end());
+    refusing.on('connection', (socket: Socket) => {
+      const entry = { closed: false };
+      connections.push(entry);
+      socket.on('close', () => (entry.closed = true));
+    });
+    // Answers CONNECT and keeps the connection open, as a keep-alive proxy does: the client must close it.
+    refusing.on('connect', (_req, client: Socket) => {
+      client.on('error', () => undefined);
+      // Read on, so the client's closing is seen; the server allows half-open sockets: close ours then.
+      client.resume();
+      client.on('end', () => client.end());
+      sockets.add(client);
+      client.write(answer);
+    });
+    refusingUrl = `http://127.0.0.1:${await listen(refusing)}`;
+  });
+  afterAll(async () => {
+    refusing.closeAllConnections();
+    await new Promise((resolve) => refusing.close(resolve));
+  });
+  beforeEach(() => {
+    connections.length = 0;
+  });
+  // The proxy's side of every connection closes (jest's timeout is the bound, not a clock here).
+  const allClosed = async () => {
+    while (!connections.every((c) => c.closed)) await new Promise((resolve) => setTimeout(resolve, 10));
+  };
+
+  // request-timeout 300 s: a run that waited for it after the proxy's answer would outlive jest's 30 s.
+  const runThrough = (id: string, retries: string) =>
+    runAction({
+      inputs: { token: TOKEN, 'deployment-id': id, 'api-url': `https://${HOST}`, retries, 'request-timeout': '300' },
+      env: { NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem'), HTTPS_PROXY: refusingUrl },
+    });
+
+  it("407: names the proxy's answer, does not retry it, and exits at once with every socket closed", async () => {
+    answer = 'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="corp"\r\nContent-Length: 0\r\n\r\n';
+    const d = sim.addDeployment({ ownerId: 'user_proxy', readyState: 'BUILDING' });
+    const result = await runThrough(d.id, '3');
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('');
+    const [row] = JSON.parse(result.outputs.deployments!) as Array<{ outcome: string; reason: string }>;
+    expect(row).toEqual({
+      id: d.id,
+      url: null,
+      readyState: null,
+      canceledAt: null,
+      outcome: 'failed',
+      reason: `PATCH /v12/deployments/${d.id}/cancel failed: the proxy refused the connection: HTTP 407 Proxy Authentication Required`,
+    });
+    expect(result.stdout).not.toMatch(/ECONNRESET|tunneling socket/);
+    // One CONNECT: a 407 will not pass on a retry.
+    expect(connections).toHaveLength(1);
+    await allClosed();
+    expect(sim.getDeployment(d.id).readyState).toBe('BUILDING');
+  });
+
+  it('502: retried (a gateway may recover), then the last answer named; the process exits at once', async () => {
+    answer = 'HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n';
+    const d = sim.addDeployment({ ownerId: 'user_proxy', readyState: 'BUILDING' });
+    const result = await runThrough(d.id, '1');
+
+    expect(result.code).toBe(1);
+    const [row] = JSON.parse(result.outputs.deployments!) as Array<{ reason: string }>;
+    expect(row!.reason).toBe(
+      `PATCH /v12/deployments/${d.id}/cancel failed: the proxy refused the connection: HTTP 502 Bad Gateway (2 attempts)`,
+    );
+    expect(result.stdout).toMatch(/the proxy refused the connection: HTTP 502 Bad Gateway; retrying in/);
+    expect(connections).toHaveLength(2);
+    await allClosed();
+  });
 });

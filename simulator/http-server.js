@@ -10,15 +10,18 @@
 import http from 'node:http';
 
 /**
- * @typedef {{ method: string, path: string, query: Record<string, string>, status: number, authorization: boolean }} RecordedRequest
+ * @typedef {{ method: string, path: string, query: Record<string, string>, status: number, authorization: boolean, streamed?: { bytes: number, closedEarly: boolean } }} RecordedRequest
  * `status` is 0 until the response is sent, and stays 0 for a request answered by a connection reset.
+ * `streamed` (for a `streamBytes` answer): bytes written so far, and whether the client closed first.
  * `authorization` tells whether a token was sent; the token itself is never stored.
  */
 /**
  * @typedef {{ method: string, path: string, query: Record<string, string>, attempt: number }} InjectContext
  */
 /**
- * @typedef {undefined | null | void | 'reset' | { delayMs: number } | { status: number, headers?: Record<string, string>, body?: string | object }} InjectResult
+ * @typedef {undefined | null | void | 'reset' | { delayMs: number } | { status: number, headers?: Record<string, string>, body?: string | object } | { status: number, headers?: Record<string, string>, streamBytes: number }} InjectResult
+ * `streamBytes`: a body of that many bytes (a JSON string that never closes), written chunk by chunk
+ * as the client reads, never held in memory; it stops when the client closes the connection.
  */
 /**
  * @typedef {(ctx: InjectContext) => InjectResult | Promise<InjectResult>} InjectHandler
@@ -44,6 +47,7 @@ import http from 'node:http';
  * @property {() => { limit: number, windowMs: number }} rateLimit requests allowed per window
  * @property {string[]} authSchemes Authorization schemes accepted for a token (matched case-insensitively)
  * @property {(rate: RateLimitState) => Record<string, string>} [extraHeaders] sent after X-RateLimit-Limit/Remaining/Reset
+ * @property {() => number} [now] the server's clock (epoch ms) for the Date header; by default Node's (this machine's)
  */
 
 export const JSON_TYPE = 'application/json; charset=utf-8';
@@ -207,6 +211,10 @@ export class SimulatorServer {
           return;
         }
         if (injected && typeof injected === 'object') {
+          if ('streamBytes' in injected && typeof injected.streamBytes === 'number') {
+            this.#stream(res, record, injected.status, injected.streamBytes, injected.headers ?? {});
+            return;
+          }
           if ('status' in injected && typeof injected.status === 'number') {
             await this.#sleep(options.latencyMs());
             const { body } = injected;
@@ -274,12 +282,52 @@ export class SimulatorServer {
       'X-RateLimit-Limit': String(rate.limit),
       'X-RateLimit-Remaining': String(rate.remaining),
       'X-RateLimit-Reset': String(Math.ceil(rate.resetAt / 1000)),
+      ...this.#dateHeader(),
       ...this.#options.extraHeaders?.(rate),
       ...headers,
       'Content-Length': String(Buffer.byteLength(text)),
     };
     res.writeHead(status, all);
     res.end(text);
+  }
+
+  /** A Date header from the server's own clock, when it is not this machine's. */
+  #dateHeader() {
+    const now = this.#options.now;
+    return now ? { Date: new Date(now()).toUTCString() } : {};
+  }
+
+  /**
+   * A body of `total` bytes, 64 KiB at a time and only as fast as the client reads: `{"filler":"xxx…`.
+   * @param {http.ServerResponse} res
+   * @param {RecordedRequest} record
+   * @param {number} status
+   * @param {number} total
+   * @param {Record<string, string>} headers
+   */
+  #stream(res, record, status, total, headers) {
+    record.status = status;
+    const streamed = { bytes: 0, closedEarly: false };
+    record.streamed = streamed;
+    res.writeHead(status, { 'Content-Type': JSON_TYPE, ...this.#dateHeader(), ...headers });
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    const head = Buffer.from('{"filler":"');
+    let first = true;
+    const write = () => {
+      while (streamed.bytes < total && !res.destroyed) {
+        const piece = first ? Buffer.concat([head, chunk]).subarray(0, chunk.length) : chunk;
+        first = false;
+        const slice = piece.subarray(0, Math.min(piece.length, total - streamed.bytes));
+        streamed.bytes += slice.length;
+        if (!res.write(slice)) return; // wait for 'drain'
+      }
+      if (streamed.bytes >= total && !res.destroyed) res.end();
+    };
+    res.on('drain', write);
+    res.on('close', () => {
+      if (streamed.bytes < total || !res.writableFinished) streamed.closedEarly = true;
+    });
+    write();
   }
 
   /**

@@ -145,14 +145,18 @@ export class VercelSimulator {
     latencyMs: () => this.latencyMs,
     rateLimit: () => this.rateLimit,
     authSchemes: ['Bearer'],
+    now: () => this.#now(),
   });
 
   /**
-   * @param {{ latencyMs?: number, rateLimit?: { limit?: number, windowMs?: number, enforce?: boolean } }} [options]
+   * @param {{ latencyMs?: number, clockOffsetMs?: number, rateLimit?: { limit?: number, windowMs?: number, enforce?: boolean } }} [options]
    *   rateLimit: requests allowed per window (X-RateLimit-* headers); with `enforce`, a request past the
    *   limit gets Vercel's 429 `rate_limited` with Retry-After, X-RateLimit-Reset and `error.limit`.
+   *   clockOffsetMs: Vercel's clock minus this machine's (for `canceledAt` and the Date header).
    */
   constructor(options = {}) {
+    /** Vercel's clock minus this machine's, in ms: a skewed server clock. */
+    this.clockOffsetMs = Number(options.clockOffsetMs ?? 0) || 0;
     /** Artificial delay added to every response, in ms. */
     this.latencyMs = Math.max(0, Number(options.latencyMs ?? 0) || 0);
     this.rateLimit = { limit: RATE_LIMIT, windowMs: 60_000, enforce: false, ...options.rateLimit };
@@ -258,6 +262,11 @@ export class VercelSimulator {
    */
   inject(handler) {
     this.#server.inject(handler);
+  }
+
+  /** Vercel's clock (epoch ms). */
+  #now() {
+    return Date.now() + this.clockOffsetMs;
   }
 
   // ---------------------------------------------------------------- server lifecycle
@@ -377,7 +386,7 @@ export class VercelSimulator {
     }
     d.readyState = 'CANCELED';
     d.status = 'CANCELED';
-    d.canceledAt = Date.now();
+    d.canceledAt = this.#now();
     d.readyStateReason = CANCELED_REASON;
     return { status: 200, body: this.#fullDeployment(d) };
   }

@@ -1,4 +1,5 @@
 import { mapConcurrent } from './concurrency.js';
+import { earlierAttemptWentThrough } from './earlier-attempt.js';
 import type { DeploymentRef } from './inputs.js';
 import { VercelError, type VercelClient } from './vercel/client.js';
 import { FINISHED_STATES, type Deployment } from './vercel/schemas.js';
@@ -98,8 +99,27 @@ async function resolveTarget(client: VercelClient, target: CancelTarget, host: s
   }
 }
 
-/** Cancel one deployment, or (dry run) say whether it would be. Throws only when the token is rejected. */
-async function cancelOne(client: VercelClient, target: CancelTarget, dryRun: boolean): Promise<DeploymentResult> {
+/** Whether Vercel reports `d` canceled, and it is the deployment asked for. */
+function isCanceled(d: Deployment, id: string): boolean {
+  return d.id === id && d.readyState === 'CANCELED';
+}
+
+/** What a cancel's answer said, when it did not show the deployment canceled. */
+function answerSaid(after: Deployment, id: string): string {
+  return after.id !== id ? 'named another deployment' : `said ${after.readyState}, not CANCELED`;
+}
+
+/**
+ * Cancel one deployment, or (dry run) say whether it would be. Throws only when the token is rejected
+ * before anything was sent; once a cancel was sent, its row is always returned (`stopRun` is told
+ * of a token rejected afterwards).
+ */
+async function cancelOne(
+  client: VercelClient,
+  target: CancelTarget,
+  dryRun: boolean,
+  stopRun: (error: VercelError) => void,
+): Promise<DeploymentResult> {
   const { what } = named(target.ref);
   const failed = (error: unknown, known?: Deployment) => failedResult(target, error, known);
   const finished = (d: Deployment, before = d.readyState): DeploymentResult =>
@@ -122,36 +142,71 @@ async function cancelOne(client: VercelClient, target: CancelTarget, dryRun: boo
   }
 
   const id = known?.id ?? what;
-  // Before the first attempt: a cancel Vercel records from this moment on may be this run's own.
-  const firstSent = Date.now();
+  const stateBefore = known?.readyState ?? null;
+  const canceled = (d: Deployment, how = ''): DeploymentResult =>
+    resultOf(d, { stateBefore, canceledAt: d.canceledAt ?? null, outcome: 'canceled', reason: `canceled by this run${why}${how}` });
+
+  /**
+   * The cancel's answer did not show the deployment canceled: only what Vercel reports counts, so
+   * read it once more and report that. `said` is what the answer was, for the reason.
+   */
+  const readAgain = async (said: string): Promise<DeploymentResult> => {
+    let now: Deployment;
+    try {
+      now = await client.getDeployment(id);
+    } catch (error) {
+      if (error instanceof VercelError && error.tokenRejected) stopRun(error);
+      const why = error instanceof Error ? error.message : String(error);
+      return { ...failed(new Error(`${said}; reading it again failed: ${why}`), known), stateBefore };
+    }
+    if (now.id !== id) return { ...failed(new Error(`${said}; reading it again named another deployment`), known), stateBefore };
+    if (isCanceled(now, id)) return canceled(now, ` (${said}; reading it again found it CANCELED)`);
+    if (FINISHED_STATES.has(now.readyState)) return finished(now, stateBefore ?? now.readyState);
+    return resultOf(now, {
+      stateBefore,
+      outcome: 'failed',
+      reason: `${said}; reading it again found it still ${now.readyState}: the cancel did not take effect (yet)`,
+    });
+  };
+
   try {
     const after = await client.cancelDeployment(id);
-    return resultOf(after, {
-      stateBefore: known?.readyState ?? null,
-      canceledAt: after.canceledAt ?? null,
-      outcome: 'canceled',
-      reason: `canceled by this run${why}`,
-    });
+    if (isCanceled(after, id)) return canceled(after);
+    return await readAgain(`Vercel answered the cancel with HTTP 200 but ${answerSaid(after, id)}`);
   } catch (error) {
+    if (!(error instanceof VercelError)) return failed(error, known);
+    // An answer came but could not be read (too large): the cancel may have been applied.
+    if (error.unreadStatus !== undefined) return await readAgain(error.message);
     // 400: Vercel refuses to cancel a finished deployment. Read it again to tell "finished" from a real error.
-    if (!(error instanceof VercelError) || error.status !== 400) return failed(error, known);
+    if (error.status !== 400) return failed(error, known);
     let now: Deployment;
     try {
       now = await client.getDeployment(id);
     } catch {
       return failed(error, known);
     }
-    // A 400 on a retry, for a deployment canceled since this run's first attempt: that attempt went
-    // through (a timeout, a reset or a 5xx hid its answer), so this run canceled it.
-    if (error.attempts > 1 && now.readyState === 'CANCELED' && typeof now.canceledAt === 'number' && now.canceledAt >= firstSent) {
+    if (now.id !== id) return failed(error, known);
+    // A 400 on a retry for a deployment now CANCELED: the attempt whose answer was lost (a timeout,
+    // a reset, a 5xx) may have gone through. Decided on Vercel's clock alone (earlier-attempt.ts).
+    const verdict = earlierAttemptWentThrough({
+      attempts: error.attempts,
+      readyState: now.readyState,
+      canceledAt: now.canceledAt,
+      refusedAtServer: error.serverDate,
+      sinceFirstAttemptMs: error.sinceFirstAttemptMs ?? 0,
+    });
+    if (verdict === 'this-run') {
+      return canceled(now, ' (an earlier attempt went through without an answer; the retry found it canceled)');
+    }
+    if (verdict === 'unknown') {
       return resultOf(now, {
-        stateBefore: known?.readyState ?? null,
-        canceledAt: now.canceledAt,
-        outcome: 'canceled',
-        reason: `canceled by this run${why} (an earlier attempt went through without an answer; the retry found it canceled)`,
+        stateBefore: stateBefore ?? now.readyState,
+        outcome: 'already-finished',
+        reason:
+          'already finished (CANCELED): nothing to cancel. An earlier attempt of this run, whose answer was lost, may have canceled it; Vercel did not say when (no Date header or canceledAt) to tell.',
       });
     }
-    if (FINISHED_STATES.has(now.readyState)) return finished(now, known?.readyState ?? now.readyState);
+    if (FINISHED_STATES.has(now.readyState)) return finished(now, stateBefore ?? now.readyState);
     return failed(error, now);
   }
 }
@@ -174,13 +229,19 @@ export async function cancelDeployments(
   { dryRun, concurrency = DEFAULT_CONCURRENCY }: { dryRun: boolean; concurrency?: number },
 ): Promise<CancelRun> {
   let fatal: VercelError | undefined;
-  // Runs `work`, turning a rejected token (the only thing thrown) into the run's fatal error.
-  const guarded = async <T>(work: () => Promise<T>): Promise<T | undefined> => {
+  const stopRun = (error: VercelError) => (fatal ??= error);
+  // Runs `work` for one target. A rejected token becomes the run's fatal error (the target is then
+  // reported not attempted); anything else thrown is that target's failure alone: the other
+  // targets' results, cancels that went through included, always stand.
+  const guarded = async <T>(target: CancelTarget, work: () => Promise<T>): Promise<T | DeploymentResult | undefined> => {
     try {
       return await work();
     } catch (error) {
-      fatal ??= error as VercelError;
-      return undefined;
+      if (error instanceof VercelError && error.tokenRejected) {
+        stopRun(error);
+        return undefined;
+      }
+      return failedResult(target, error);
     }
   };
 
@@ -193,7 +254,7 @@ export async function cancelDeployments(
   const lookups = await mapConcurrent(
     toResolve,
     concurrency,
-    ({ index, host }) => guarded(() => resolveTarget(client, targets[index]!, host)),
+    ({ index, host }) => guarded(targets[index]!, () => resolveTarget(client, targets[index]!, host)),
     () => fatal !== undefined,
   );
   toResolve.forEach(({ index }, i) => (resolved[index] = lookups[i]));
@@ -225,7 +286,7 @@ export async function cancelDeployments(
     const outcomes = await mapConcurrent(
       pending,
       concurrency,
-      (entry) => guarded(() => cancelOne(client, entry.target, dryRun)),
+      (entry) => guarded(entry.target, () => cancelOne(client, entry.target, dryRun, stopRun)),
       () => fatal !== undefined,
     );
     pending.forEach((entry, i) => (entry.result = outcomes[i]));

@@ -10,8 +10,9 @@ export const MAX_PAGES = 50;
 
 export interface Listing {
   deployments: Deployment[];
-  /** The cap was reached or paging did not advance: older in-progress deployments were not seen. */
+  /** Older in-progress deployments may not have been seen. Never silent: `stoppedBecause` says why. */
   truncated: boolean;
+  stoppedBecause?: string;
 }
 
 function fromListItem(item: ListedDeployment): Deployment {
@@ -19,20 +20,39 @@ function fromListItem(item: ListedDeployment): Deployment {
   return { ...rest, id: uid };
 }
 
-/** Every in-progress deployment in scope (GET /v6/deployments, following `until` to the last page). */
+/**
+ * Every in-progress deployment in scope (GET /v6/deployments, newest first, following `until` to
+ * the last page), each once. Paging never ends short in silence: a `next` it cannot follow, a page
+ * that does not move back in time or the page cap end it `truncated`, with the reason.
+ */
 export async function listInProgress(client: VercelClient, projectId: string | undefined): Promise<Listing> {
   const query: Record<string, string> = { state: IN_PROGRESS_STATES.join(','), limit: '100' };
   if (projectId) query.projectId = projectId;
   const deployments: Deployment[] = [];
+  const seen = new Set<string>();
+  const stopped = (stoppedBecause: string): Listing => ({ deployments, truncated: true, stoppedBecause });
   let until: number | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
     const { deployments: items, next } = await client.listDeployments(until === undefined ? query : { ...query, until: String(until) });
-    deployments.push(...items.map(fromListItem));
+    for (const item of items) {
+      if (seen.has(item.uid)) continue;
+      seen.add(item.uid);
+      deployments.push(fromListItem(item));
+    }
     if (next === null) return { deployments, truncated: false };
-    if (until !== undefined && next >= until) return { deployments, truncated: true };
-    until = next;
+    if (typeof next !== 'number') return stopped(`Vercel's pagination.next was ${next.unusable}`);
+    // `until` is exclusive and `next` is the createdAt of this page's last item, so `until = next`
+    // (what Vercel's CLI pages with, `fetchPaginated` in vercel/vercel packages/cli/src/util/client.ts)
+    // would skip the deployments created in that same millisecond that did not fit on this page.
+    // `until = next + 1` asks for them again, as the CLI's `bisect` does to include a deployment
+    // (packages/cli/src/commands/bisect/index.ts; the project's notes on the Vercel API, §8 "Paging
+    // ties"); the ones already seen are dropped above.
+    const following = next + 1;
+    // A full page all in one millisecond (or a server that does not move on) would repeat forever.
+    if (until !== undefined && following >= until) return stopped('paging did not move back in time');
+    until = following;
   }
-  return { deployments, truncated: true };
+  return stopped(`${MAX_PAGES} pages at most`);
 }
 
 /**

@@ -1,7 +1,7 @@
 // The two modes of the action, free of @actions/core: the GitHub Action (main.ts) and the command
 // line (cli.ts) run the same code and differ only in how they read inputs and write the report.
 import { cancelDeployments, DEFAULT_CONCURRENCY, resultOf, type DeploymentResult } from './cancel.js';
-import { branchOfCommit, listInProgress, MAX_PAGES, toCandidates } from './candidates.js';
+import { branchOfCommit, listInProgress, toCandidates } from './candidates.js';
 import { countsLine } from './format.js';
 import { checkAncestry } from './github/ancestry.js';
 import { branchGone } from './github/branch.js';
@@ -71,7 +71,7 @@ export async function cancelSuperseded(inputs: Inputs, client: VercelClient, con
   const listing = await listInProgress(client, projectId);
   if (listing.truncated) {
     context.warn(
-      `Listed ${listing.deployments.length} in-progress deployments and stopped (${MAX_PAGES} pages at most): older in-progress deployments were not considered.`,
+      `Listed ${listing.deployments.length} in-progress deployments and stopped (${listing.stoppedBecause}): older in-progress deployments were not considered.`,
     );
   }
   const entries = await toCandidates(client, listing.deployments, current, options, DEFAULT_CONCURRENCY);

@@ -145,6 +145,7 @@ describe('VercelClient', () => {
     const first = await client().listDeployments({ limit: '2' });
     expect(first.deployments).toHaveLength(2);
     expect(first.next).toBe(first.deployments[1]!.createdAt);
+    if (typeof first.next !== 'number') throw new Error('expected a next page');
     const second = await client().listDeployments({ limit: '2', until: String(first.next) });
     expect(second.deployments).toHaveLength(1);
     expect(second.next).toBeNull();

@@ -1,6 +1,6 @@
 // The one HTTP layer under every call the action makes (Vercel and GitHub):
 // a timeout per attempt, bounded retries with backoff and jitter, rate-limit waits, a run-wide deadline.
-import { send, type Exchange, type HeaderMap, type RawResponse } from './transport.js';
+import { ExchangeError, send, type Exchange, type HeaderMap, type RawResponse } from './transport.js';
 
 export interface RetryPolicy {
   /** Attempts after the first one. */
@@ -29,6 +29,11 @@ export interface HttpResult {
   headers: HeaderMap;
   text: string;
   attempts: number;
+  /**
+   * This machine's monotonic time from just before the first attempt was sent to the arrival of
+   * this answer: with the answer's Date header, it places the first attempt on the server's clock.
+   */
+  sinceFirstAttemptMs: number;
   /** Set when retrying stopped early because the run's time budget would be exceeded. */
   outOfBudget?: boolean;
 }
@@ -38,6 +43,8 @@ export class TransportError extends Error {
   constructor(
     message: string,
     readonly attempts: number,
+    /** The status of an answer whose body was not read (too large): the request may have been applied. */
+    readonly unreadStatus?: number,
   ) {
     super(message);
     this.name = 'TransportError';
@@ -55,15 +62,34 @@ function retryAfterMs(value: string | null, now: number): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+/**
+ * The latest a rate-limit window can plausibly end: GitHub's windows last an hour, Vercel's a
+ * minute. A reset further ahead than this (99999999999999, a time in ms taken for seconds) says
+ * nothing usable; taken at its word it would also be past what a Date can hold.
+ */
+const MAX_RESET_AHEAD_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * A window's end as epoch ms, from epoch seconds (X-RateLimit-Reset, `error.limit.reset`) or ms
+ * (`error.limit.resetMs`); undefined when it is not a plausible time: not a non-negative finite
+ * number, or further ahead than any window lasts.
+ */
+export function plausibleResetMs(value: unknown, unit: 's' | 'ms', now: number): number | undefined {
+  const number = typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isFinite(number) || number < 0) return undefined;
+  const ms = unit === 's' ? number * 1000 : number;
+  return ms <= now + MAX_RESET_AHEAD_MS ? ms : undefined;
+}
+
 /** What a 429 (or 503) says about when to come back: Retry-After, X-RateLimit-Reset, or the body's error.limit. */
 export function rateLimitWaitMs(status: number, headers: HeaderMap, text: string, now: number): number | undefined {
   const retryAfter = retryAfterMs(headers['retry-after'] ?? null, now);
   if (retryAfter !== undefined || status !== 429) return retryAfter;
-  const reset = Number(headers['x-ratelimit-reset']);
-  if (reset > 0) return Math.max(0, reset * 1000 - now);
+  const reset = plausibleResetMs(headers['x-ratelimit-reset'], 's', now);
+  if (reset !== undefined) return Math.max(0, reset - now);
   try {
-    const limit = (JSON.parse(text) as { error?: { limit?: { resetMs?: number; reset?: number } } }).error?.limit;
-    const resetMs = typeof limit?.resetMs === 'number' ? limit.resetMs : typeof limit?.reset === 'number' ? limit.reset * 1000 : undefined;
+    const limit = (JSON.parse(text) as { error?: { limit?: { resetMs?: unknown; reset?: unknown } } }).error?.limit;
+    const resetMs = plausibleResetMs(limit?.resetMs, 'ms', now) ?? plausibleResetMs(limit?.reset, 's', now);
     if (resetMs !== undefined) return Math.max(0, resetMs - now);
   } catch {
     // not JSON: no hint
@@ -75,6 +101,7 @@ export function rateLimitWaitMs(status: number, headers: HeaderMap, text: string
 export function describeNetworkError(error: unknown, timeoutMs: number): string {
   // Duck-typed: fetch's errors come from Node's own realm, so instanceof Error is not reliable.
   const e = (error ?? {}) as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (error instanceof ExchangeError) return error.message;
   if (e.name === 'TimeoutError') return `no response within ${timeoutMs / 1000} s`;
   const code = e.code ?? e.cause?.code;
   if (code) return `network error ${code}`;
@@ -102,9 +129,9 @@ export class RateGate {
 
   update(headers: HeaderMap): void {
     const remaining = Number(headers['x-ratelimit-remaining'] ?? NaN);
-    const reset = Number(headers['x-ratelimit-reset'] ?? NaN);
-    if (!Number.isFinite(remaining) || !Number.isFinite(reset)) return;
-    const resetAt = reset * 1000;
+    // An absurd reset (past what a Date holds, or days ahead) is no information, not a reason to wait.
+    const resetAt = plausibleResetMs(headers['x-ratelimit-reset'], 's', Date.now());
+    if (!Number.isFinite(remaining) || resetAt === undefined) return;
     // Responses arrive out of order: within one window, the lowest count is the latest. A response
     // from another window (a new one, or a bucket that resets sooner than thought) is taken as it is.
     if (this.resetAt === resetAt && this.remaining !== undefined) this.remaining = Math.min(this.remaining, remaining);
@@ -168,6 +195,7 @@ export async function requestWithRetry(
   readRateLimit?: RateLimitReader,
 ): Promise<HttpResult> {
   const what = `${init.method} ${url.pathname}`;
+  let firstSent: number | undefined;
   for (let attempt = 1; ; attempt++) {
     await gate?.beforeRequest(policy);
     const budget = policy.deadline - Date.now();
@@ -178,14 +206,20 @@ export async function requestWithRetry(
     let failure: string;
     let limitedForMs: number | undefined;
     try {
+      firstSent ??= performance.now();
       const response = await send(url, { ...init, timeoutMs });
       gate?.update(response.headers);
-      result = { ...response, attempts: attempt };
+      result = { ...response, attempts: attempt, sinceFirstAttemptMs: performance.now() - firstSent };
       limitedForMs = readRateLimit?.(response, Date.now());
       if (!RETRYABLE_STATUS.has(response.status) && limitedForMs === undefined) return result;
       failure = limitedForMs === undefined ? `HTTP ${response.status}` : `rate limited (HTTP ${response.status})`;
     } catch (error) {
       failure = describeNetworkError(error, timeoutMs);
+      // An answer too large to read, a proxy's 407: another attempt would meet the same.
+      if (error instanceof ExchangeError && !error.retryable) {
+        const tries = attempt === 1 ? '' : ` (${attempt} attempts)`;
+        throw new TransportError(`${failure}${tries}`, attempt, error.unreadStatus);
+      }
     }
 
     const giveUp = (outOfBudget: boolean): HttpResult => {

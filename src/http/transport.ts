@@ -57,21 +57,100 @@ function flatten(headers: http.IncomingHttpHeaders): HeaderMap {
   return out;
 }
 
-/** Send one request and read the whole body, or reject (network error, timeout, abort). */
+/**
+ * The most of a response body read: Vercel's and GitHub's answers to the calls the action makes
+ * (one deployment, a page of 100, a compare with per_page=1) are far smaller. A larger body is
+ * hostile or broken; reading it whole could exhaust memory or exceed the longest string V8 makes.
+ */
+export const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * A failure of the exchange that the HTTP layer can name for the user: a body over the cap, a proxy
+ * that refused the tunnel. `retryable` false: another attempt would meet the same answer.
+ */
+export class ExchangeError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    /** The status of an answer whose body was not read: the request may have been applied. */
+    readonly unreadStatus?: number,
+  ) {
+    super(message);
+    this.name = 'ExchangeError';
+  }
+}
+
+/**
+ * The toolkit's proxy agent (the `tunnel` package) reports a refused CONNECT as a bare ECONNRESET;
+ * its message alone keeps the proxy's status ("tunneling socket could not be established,
+ * statusCode=407") or the cause of not reaching it. Named here, so the user reads what the proxy said.
+ */
+export function proxyFailure(error: unknown): ExchangeError | undefined {
+  const message = (error as { message?: unknown } | null)?.message;
+  if (typeof message !== 'string' || !message.startsWith('tunneling socket could not be established')) return undefined;
+  const status = /statusCode=(\d{3})/.exec(message)?.[1];
+  if (status) {
+    const code = Number(status);
+    const text = http.STATUS_CODES[code];
+    // A proxy's 5xx (a gateway that could not reach Vercel) may pass; its 407 or 403 will not.
+    return new ExchangeError(`the proxy refused the connection: HTTP ${code}${text ? ` ${text}` : ''}`, code >= 500);
+  }
+  const cause = /cause=.*?\b(E[A-Z_]{3,})\b/.exec(message)?.[1];
+  return new ExchangeError(`could not reach the proxy${cause ? ` (${cause})` : ''}`, true);
+}
+
+/**
+ * Send one request and read the whole body (at most MAX_RESPONSE_BYTES), or reject (network error,
+ * timeout, abort, a body too large, a proxy's refusal). Settles once; then every timer is cleared
+ * and the request destroyed, so nothing it opened keeps the process alive.
+ */
 export async function send(url: URL, exchange: Exchange): Promise<RawResponse> {
   const { request, agent: direct } = await transportFor(url);
   const agent = (await proxyAgentFor(url)) ?? direct;
   return new Promise((resolve, reject) => {
+    let settled = false;
+    const settle = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      exchange.signal?.removeEventListener('abort', onAbort);
+      outcome();
+    };
+    const fail = (error: Error) => {
+      settle(() => reject(error));
+      // After a proxy's refusal the request never had a socket and would never emit 'close'.
+      req.destroy();
+    };
     const req = request(url, { method: exchange.method, headers: exchange.headers, agent }, (res) => {
+      const status = res.statusCode ?? 0;
+      const tooLarge = () =>
+        new ExchangeError(
+          `the answer (HTTP ${status}) was larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB; the action stopped reading it`,
+          false,
+          status,
+        );
+      // Settled before the socket is destroyed: the reset that follows is no news.
+      if (Number(res.headers['content-length']) > MAX_RESPONSE_BYTES) {
+        fail(tooLarge());
+        res.destroy();
+        return;
+      }
       const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: flatten(res.headers), text: Buffer.concat(chunks).toString('utf8') }),
-      );
-      res.on('error', reject);
-      res.on('aborted', () => reject(Object.assign(new Error('the response was cut off'), { code: 'ECONNRESET' })));
+      let bytes = 0;
+      res.on('data', (chunk: Buffer) => {
+        if (settled) return;
+        bytes += chunk.length;
+        if (bytes > MAX_RESPONSE_BYTES) {
+          fail(tooLarge());
+          res.destroy();
+          return;
+        }
+        chunks.push(chunk);
+      });
+      res.on('end', () => settle(() => resolve({ status, headers: flatten(res.headers), text: Buffer.concat(chunks).toString('utf8') })));
+      res.on('error', (error) => fail(error));
+      res.on('aborted', () => fail(Object.assign(new Error('the response was cut off'), { code: 'ECONNRESET' })));
     });
-    const fail = (error: Error) => req.destroy(error);
     // The timeout covers the whole exchange, body included.
     const timer = setTimeout(
       () => fail(Object.assign(new Error(`no response within ${exchange.timeoutMs} ms`), { name: 'TimeoutError' })),
@@ -79,11 +158,7 @@ export async function send(url: URL, exchange: Exchange): Promise<RawResponse> {
     );
     const onAbort = () => fail(Object.assign(new Error('aborted'), { name: 'AbortError' }));
     exchange.signal?.addEventListener('abort', onAbort, { once: true });
-    req.on('error', reject);
-    req.on('close', () => {
-      clearTimeout(timer);
-      exchange.signal?.removeEventListener('abort', onAbort);
-    });
+    req.on('error', (error) => fail(proxyFailure(error) ?? error));
     req.end(exchange.body);
   });
 }

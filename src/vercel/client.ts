@@ -30,10 +30,26 @@ export class VercelError extends Error {
    * have reached Vercel and been applied without its answer arriving (a timeout, a reset, a 5xx).
    */
   readonly attempts: number;
+  /** An answer with this status came, but its body was not read (too large): the request may have been applied. */
+  readonly unreadStatus?: number;
+  /** Vercel's clock when it answered: the Date header in epoch ms (whole seconds), when it sent a valid one. */
+  readonly serverDate?: number;
+  /** This machine's time from just before the first attempt to this answer (monotonic ms). */
+  readonly sinceFirstAttemptMs?: number;
 
   constructor(
     message: string,
-    details: { endpoint: string; status?: number; code?: string; vercelMessage?: string; tokenRejected?: boolean; attempts?: number },
+    details: {
+      endpoint: string;
+      status?: number;
+      code?: string;
+      vercelMessage?: string;
+      tokenRejected?: boolean;
+      attempts?: number;
+      unreadStatus?: number;
+      serverDate?: number;
+      sinceFirstAttemptMs?: number;
+    },
   ) {
     super(message);
     this.name = 'VercelError';
@@ -43,6 +59,9 @@ export class VercelError extends Error {
     this.vercelMessage = details.vercelMessage;
     this.tokenRejected = details.tokenRejected ?? false;
     this.attempts = details.attempts ?? 1;
+    this.unreadStatus = details.unreadStatus;
+    this.serverDate = details.serverDate;
+    this.sinceFirstAttemptMs = details.sinceFirstAttemptMs;
   }
 }
 
@@ -71,10 +90,10 @@ export class VercelClient {
     return this.request('PATCH', '/v12/deployments/{id}/cancel', `/v12/deployments/${encodeURIComponent(id)}/cancel`, {}, DeploymentSchema);
   }
 
-  /** One page of GET /v6/deployments; `next` is the `until` of the following page, or null. */
-  async listDeployments(query: Record<string, string>): Promise<{ deployments: ListedDeployment[]; next: number | null }> {
+  /** One page of GET /v6/deployments; `next` says where the following page starts (see nextPageOf). */
+  async listDeployments(query: Record<string, string>): Promise<{ deployments: ListedDeployment[]; next: NextPage }> {
     const page = await this.request('GET', '/v6/deployments', '/v6/deployments', query, DeploymentListSchema);
-    return { deployments: page.deployments, next: page.pagination.next ?? null };
+    return { deployments: page.deployments, next: nextPageOf(page.pagination.next) };
   }
 
   /** The gate for one endpoint ("PATCH /v12/deployments/{id}/cancel"), made on first use. */
@@ -109,6 +128,7 @@ export class VercelClient {
       throw new VercelError(`${endpoint} failed: ${why}`, {
         endpoint,
         attempts: error instanceof TransportError ? error.attempts : undefined,
+        unreadStatus: error instanceof TransportError ? error.unreadStatus : undefined,
       });
     }
 
@@ -135,6 +155,28 @@ export class VercelClient {
   }
 }
 
+/**
+ * `pagination.next` of a list page: a ms timestamp, null on the last page, or `{ unusable }` when
+ * it is neither, which paging cannot follow (said in words, never quoted: it is untrusted text).
+ */
+export type NextPage = number | null | { unusable: string };
+
+/**
+ * Vercel documents `next` as a number or null (SDK `src/models/pagination.ts`, see
+ * /work/shared/vercel-api.md §2), but its generated client docs type it as a string
+ * (vercel/vercel `packages/client/docs/models/operations/pagination.md`): a string of digits is the
+ * same timestamp. Absent is the last page, as for Vercel's CLI (`fetchPaginated`).
+ */
+export function nextPageOf(next: unknown): NextPage {
+  if (next === null || next === undefined) return null;
+  const value = typeof next === 'string' && /^\s*\d+\s*$/.test(next) ? Number(next) : next;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
+  if (typeof value === 'number') return { unusable: 'a number that is not a timestamp' };
+  return {
+    unusable: typeof next === 'string' ? 'a string that is not a number' : `of type ${Array.isArray(next) ? 'array' : typeof next}`,
+  };
+}
+
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -151,6 +193,7 @@ function httpError(endpoint: string, result: HttpResult, body: unknown): VercelE
   const said = body === undefined ? 'a body that is not JSON' : [code, message].filter(Boolean).join(': ') || 'no error message';
   const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
   const budget = outOfBudget ? '; the time budget allows no more' : '';
+  const serverDate = Date.parse(result.headers.date ?? '');
   return new VercelError(`${endpoint} returned HTTP ${status} (${said})${tries}${budget}`, {
     endpoint,
     status,
@@ -158,5 +201,7 @@ function httpError(endpoint: string, result: HttpResult, body: unknown): VercelE
     vercelMessage: message,
     tokenRejected,
     attempts,
+    serverDate: Number.isNaN(serverDate) ? undefined : serverDate,
+    sinceFirstAttemptMs: result.sinceFirstAttemptMs,
   });
 }

@@ -52,7 +52,8 @@ export type ListedDeployment = z.infer<typeof ListedDeploymentSchema>;
 
 export const DeploymentListSchema = z.looseObject({
   deployments: z.array(ListedDeploymentSchema),
-  pagination: z.looseObject({ next: tolerant(z.number().nullable()) }),
+  // Not `tolerant`: a `next` of an unexpected type must not read as "last page" (see client.nextPageOf).
+  pagination: z.looseObject({ next: z.unknown() }),
 });
 
 /** `{"error":{code,message}}`; some endpoints wrongly answer with `err` (as Vercel's CLI notes). */
