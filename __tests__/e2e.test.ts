@@ -211,7 +211,8 @@ describe('by id', () => {
 
   it('fails one deployment clearly when a 200 body lacks a field the action needs', async () => {
     const d = sim.addDeployment({ readyState: 'BUILDING', ownerId: 'user_alice' });
-    sim.inject(({ method }: { method: string }) => (method === 'PATCH' ? { status: 200, body: { id: d.id, url: d.url } } : undefined));
+    const malformedCancelAnswer = { id: d.id, url: d.url }; // deliberately malformed: no readyState
+    sim.inject(({ method }: { method: string }) => (method === 'PATCH' ? { status: 200, body: malformedCancelAnswer } : undefined));
     const result = await run({ 'deployment-id': d.id });
 
     expect(result.code).toBe(1);
