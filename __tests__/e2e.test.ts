@@ -230,7 +230,11 @@ describe('bad input', () => {
       { 'deployment-id': 'dpl_x/../v1' },
       /^::error::Input 'deployment-id' has an invalid deployment id "dpl_x\/..\/v1"/m,
     ],
-    ['an unknown target', { target: 'staging' }, /^::error::Input 'target' must be production, preview or all, not "staging"/m],
+    [
+      'a target that is no environment',
+      { target: 'staging eu' },
+      /^::error::Input 'target' must be production, preview, all or a custom environment's slug \(letters, digits and hyphens\), not "staging eu"/m,
+    ],
     ['a short sha', { sha: 'abc1234' }, /^::error::Input 'sha' must be a full commit SHA/m],
     [
       'both team inputs',

@@ -9,6 +9,7 @@ import { DEFAULT_POLICY, type RetryPolicy } from './http/request.js';
 import { InputError, type Inputs } from './inputs.js';
 import { commitsToCompare, decide, type Ancestry } from './supersede.js';
 import { VercelError, type VercelClient } from './vercel/client.js';
+import { verifyProject } from './vercel/project.js';
 
 /** What a mode did: lines for the log and summary, a result per deployment, the one the outputs describe. */
 export interface ModeResult {
@@ -49,6 +50,8 @@ export async function cancelSuperseded(inputs: Inputs, client: VercelClient, con
   const { policy } = context;
   const reading = context.current;
   if ('nothing' in reading) return { lines: [`Nothing to do: ${reading.nothing}.`], results: [] };
+  // A project-id the user typed is checked; one a Vercel event names is Vercel's own (README: "project-id").
+  if (inputs.projectId) await verifyProject(client, inputs.projectId);
   // A Vercel event names its project: it scopes like project-id, unless project-id says otherwise.
   const projectId = inputs.projectId ?? ('branchOfCommit' in reading ? reading.branchOfCommit : reading).projectId;
   const current = 'branchOfCommit' in reading ? await branchOfCommit(client, reading.branchOfCommit, projectId) : reading;
