@@ -48,8 +48,9 @@
 //     variant names its repository (`repoId`, `org`+`repo`, `projectId`, `repoUuid`, `owner`+`slug`,
 //     `gitUrl`); one that names none is refused when added.
 //   - Custom environments: `customEnvironment: {id, slug}` with `target` null; `target` itself is only
-//     `production`, `staging` or null (SDK enums; `@vercel/client` `deploy.ts`; `vercel list` shows
-//     `customEnvironment?.slug`, CLI `commands/list/index.ts`).
+//     `production`, `staging` or null (SDK enums; vercel/vercel `packages/client/src/deploy.ts` sends a
+//     non-production target as `customEnvironmentSlugOrId`; `vercel list` shows `customEnvironment?.slug`,
+//     CLI `commands/list/index.ts`).
 //   - GET /v9/projects/{idOrName} answers the project or 404 `not_found` (SDK
 //     `src/funcs/projectsGetProject.ts`; CLI `util/projects/get-project-by-id-or-name.ts`, which calls
 //     the same resource at /v8 and maps 404 to ProjectNotFound).

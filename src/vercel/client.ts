@@ -87,7 +87,7 @@ export class VercelClient {
 
   /**
    * GET /v9/projects/{idOrName} (vercel/sdk `projectsGetProject`): the project, or a 404 VercelError.
-   * Vercel's CLI resolves a project the same way before it lists (packages/cli/src/util/projects/
+   * Vercel's CLI resolves a project the same way before it lists, at /v8 (packages/cli/src/util/projects/
    * get-project-by-id-or-name.ts, which maps 404 to ProjectNotFound).
    */
   getProject(idOrName: string): Promise<Project> {

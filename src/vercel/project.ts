@@ -4,8 +4,9 @@ import { VercelError, type VercelClient } from './client.js';
 /**
  * project-id must name a project in the token's scope. An unknown one would list nothing and leave
  * every run green having done nothing, so a typo would silently disable the action: it is verified
- * once, as Vercel's CLI resolves a project before listing its deployments (vercel/vercel
- * packages/cli/src/util/projects/get-project-by-id-or-name.ts: 404 -> ProjectNotFound). Other
+ * once, as Vercel's CLI does before listing: `vercel list <project>` resolves it with
+ * getProjectByNameOrId and stops on ProjectNotFound (vercel/vercel packages/cli/src/commands/list/index.ts;
+ * packages/cli/src/util/projects/get-project-by-id-or-name.ts maps a 404 to ProjectNotFound). Other
  * failures are the request's own (a rejected token, a wrong team) and are thrown as they are.
  */
 export async function verifyProject(client: VercelClient, projectId: string): Promise<void> {
