@@ -245,7 +245,10 @@ export class VercelSimulator {
   /**
    * Adds a deployment, filling missing fields with realistic defaults. Pass a key with the value
    * `undefined` (e.g. `gitSource: undefined`) to leave that field out. When `gitSource` is not given
-   * and `meta.githubCommitSha` is, a GitHub `gitSource` is derived from the `meta` git keys.
+   * and `meta.githubCommitSha` is, a GitHub `gitSource` is derived from the `meta` git keys (when
+   * they name the repository). A deployment no Vercel response could hold is refused with an Error:
+   * a `gitSource` naming no repository, a `target` other than production/staging/null (a custom
+   * environment goes in `customEnvironment: { slug, id? }`, the id made up when not given).
    * @param {Record<string, any>} [fields]
    * @returns {Deployment} the stored object (the simulator mutates it, e.g. on cancel)
    */
@@ -655,18 +658,21 @@ export class VercelSimulator {
 }
 
 /**
- * A GitHub gitSource built from the git-integration meta keys, or undefined.
+ * A GitHub gitSource built from the git-integration meta keys, or undefined (no commit, or no repository named).
  * @param {Record<string, string>} meta
  */
 function gitSourceFromMeta(meta) {
   if (!meta || typeof meta.githubCommitSha !== 'string') return undefined;
   const repoId = Number(meta.githubRepoId ?? meta.githubCommitRepoId);
+  const org = meta.githubCommitOrg ?? meta.githubOrg;
+  const repo = meta.githubCommitRepo ?? meta.githubRepo;
+  const hasRepoId = Number.isFinite(repoId) && repoId > 0;
+  // Every GitHub variant names its repository: meta that names none derives no gitSource.
+  if (!hasRepoId && !(org && repo)) return undefined;
   const prId = meta.githubPrId ? Number(meta.githubPrId) : null;
   return {
     type: 'github',
-    ...(Number.isFinite(repoId) && repoId > 0
-      ? { repoId }
-      : { org: meta.githubCommitOrg ?? meta.githubOrg, repo: meta.githubCommitRepo ?? meta.githubRepo }),
+    ...(hasRepoId ? { repoId } : { org, repo }),
     ref: meta.githubCommitRef ?? null,
     sha: meta.githubCommitSha,
     prId: Number.isFinite(prId) ? prId : null,
