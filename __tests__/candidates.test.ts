@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { VercelSimulator } from '../simulator/vercel-api.js';
+import { listItemOf, listPage, VercelSimulator } from '../simulator/vercel-api.js';
 import { listInProgress, MAX_PAGES } from '../src/candidates.js';
 import { VercelClient } from '../src/vercel/client.js';
 
@@ -16,11 +16,9 @@ afterEach(async () => {
   await sim.stop();
 });
 
-const page = (items: object[], next: number | null) => ({
-  status: 200,
-  body: { deployments: items, pagination: { count: items.length, next, prev: null } },
-});
-const item = (n: number) => ({ uid: `dpl_${n}`, readyState: 'BUILDING', createdAt: n, meta: {} });
+// Pages in the simulator's own list shape (which @vercel/sdk accepts: __tests__/vercel/sdk.test.ts).
+const page = (items: object[], next: number | null) => ({ status: 200, body: listPage(items, next) });
+const item = (n: number) => listItemOf({ id: `dpl_${n}`, readyState: 'BUILDING', createdAt: n });
 
 describe('listInProgress', () => {
   it('follows until to the last page and lists only in-progress states', async () => {

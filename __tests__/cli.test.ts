@@ -268,9 +268,9 @@ describe('invalid input: one line naming the flag (and the variable), exit 1, no
     ],
     [
       'a quoted value left as given',
-      ['--id', 'dpl_a1', '--target', 'team-id'],
+      ['--id', 'dpl_a1', '--target', 'team id'],
       {},
-      'error: --target must be production, preview or all, not "team-id".',
+      'error: --target must be production, preview, all or a custom environment\'s slug (letters, digits and hyphens), not "team id".',
     ],
     [
       'a bad id',
@@ -405,6 +405,7 @@ describe('the command line itself', () => {
 
   it('never prints the token, on success or any error', async () => {
     const d = vercel.addDeployment({ ownerId: 'user_alice', readyState: 'BUILDING' });
+    vercel.addProject({ ownerId: 'user_alice', name: 'web' });
     const runs = await Promise.all([
       cli(base('--id', d.id, '--json')),
       cli(base('--id', 'dpl_doesNotExist')),
@@ -518,7 +519,9 @@ describe('cancel --superseded', () => {
     expect(vercel.getDeployment(older.id).readyState).toBe('CANCELED');
     expect(vercel.getDeployment(newer.id).readyState).toBe('BUILDING');
     expect(vercel.getDeployment(otherVercelProject.id).readyState).toBe('BUILDING');
-    expect(vercel.requests[0]).toMatchObject({
+    // project-id is verified once, then listed.
+    expect(vercel.requests[0]).toMatchObject({ method: 'GET', path: '/v9/projects/web', query: { teamId: TEAM.id } });
+    expect(vercel.requests[1]).toMatchObject({
       method: 'GET',
       path: '/v6/deployments',
       query: expect.objectContaining({ projectId: 'web', teamId: TEAM.id }),

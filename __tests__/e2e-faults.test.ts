@@ -115,7 +115,8 @@ describe('faults, end to end', () => {
 
   it('a 200 missing required fields: failed, naming the field', async () => {
     const d = building();
-    sim.inject(onPatch(() => ({ status: 200, body: { id: d.id } })));
+    const malformedCancelAnswer = { id: d.id }; // deliberately malformed: no readyState
+    sim.inject(onPatch(() => ({ status: 200, body: malformedCancelAnswer })));
     const result = await cancel({}, d.id);
     expect(result.code).toBe(1);
     expect(only(result).reason).toMatch(/field `readyState`/);

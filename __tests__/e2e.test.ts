@@ -211,7 +211,8 @@ describe('by id', () => {
 
   it('fails one deployment clearly when a 200 body lacks a field the action needs', async () => {
     const d = sim.addDeployment({ readyState: 'BUILDING', ownerId: 'user_alice' });
-    sim.inject(({ method }: { method: string }) => (method === 'PATCH' ? { status: 200, body: { id: d.id, url: d.url } } : undefined));
+    const malformedCancelAnswer = { id: d.id, url: d.url }; // deliberately malformed: no readyState
+    sim.inject(({ method }: { method: string }) => (method === 'PATCH' ? { status: 200, body: malformedCancelAnswer } : undefined));
     const result = await run({ 'deployment-id': d.id });
 
     expect(result.code).toBe(1);
@@ -229,7 +230,11 @@ describe('bad input', () => {
       { 'deployment-id': 'dpl_x/../v1' },
       /^::error::Input 'deployment-id' has an invalid deployment id "dpl_x\/..\/v1"/m,
     ],
-    ['an unknown target', { target: 'staging' }, /^::error::Input 'target' must be production, preview or all, not "staging"/m],
+    [
+      'a target that is no environment',
+      { target: 'staging eu' },
+      /^::error::Input 'target' must be production, preview, all or a custom environment's slug \(letters, digits and hyphens\), not "staging eu"/m,
+    ],
     ['a short sha', { sha: 'abc1234' }, /^::error::Input 'sha' must be a full commit SHA/m],
     [
       'both team inputs',

@@ -1,7 +1,7 @@
 // Fault injection, in process: the Vercel API simulation on 127.0.0.1 misbehaves per test, and the
 // client + cancel path must end with the right outcome after the right number of attempts.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { VercelSimulator } from '../simulator/vercel-api.js';
+import { listPage, VercelSimulator } from '../simulator/vercel-api.js';
 import { cancelDeployments } from '../src/cancel.js';
 import type { RetryPolicy } from '../src/http/request.js';
 import { VercelClient } from '../src/vercel/client.js';
@@ -312,7 +312,8 @@ describe('faults', () => {
 
   it('a 200 missing required fields: failed, naming the field, not retried', async () => {
     const d = building();
-    sim.inject(({ method }: { method: string }) => (method === 'PATCH' ? { status: 200, body: { id: d.id } } : undefined));
+    const malformedCancelAnswer = { id: d.id }; // deliberately malformed: no readyState
+    sim.inject(({ method }: { method: string }) => (method === 'PATCH' ? { status: 200, body: malformedCancelAnswer } : undefined));
     const result = await cancelOne(d.id);
     expect(result.reason).toMatch(/returned a response the action cannot use: field `readyState`/);
     expect(attempts()).toBe(1);
@@ -364,7 +365,7 @@ describe('rate limits', () => {
   });
 
   const hourAway = () => String(Math.ceil(Date.now() / 1000) + 3600);
-  const emptyList = { deployments: [], pagination: { count: 0, next: null, prev: null } };
+  const emptyList = listPage([], null);
   const LIST_NOTICE =
     /^Vercel's rate limit for GET \/v6\/deployments is nearly used up \(1 of 100 requests left until .*\): slowing down\.$/;
 

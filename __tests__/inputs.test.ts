@@ -115,7 +115,7 @@ describe('token', () => {
   });
 
   it('is rejected before other bad inputs are reported, and without echoing it', () => {
-    const message = expectInputError({ token: 'vcp_SECRET x', target: 'staging' }, 'token');
+    const message = expectInputError({ token: 'vcp_SECRET x', target: 'staging!' }, 'token');
     expect(message).not.toContain('SECRET');
   });
 
@@ -481,8 +481,16 @@ describe('target', () => {
     expect(parse({ target: value }).target).toBe(expected);
   });
 
-  it.each(['staging', 'prod', 'development', 'preview,production'])('rejects %j', (value) => {
-    expectError({ target: value }, 'target', 'must be production, preview or all', JSON.stringify(value));
+  it.each([
+    ['staging', 'staging'],
+    ['QA-eu-1', 'qa-eu-1'],
+    [' uat\n', 'uat'],
+  ])('%j → the custom environment %j', (value, slug) => {
+    expect(parse({ target: value }).target).toEqual({ customEnvironment: slug });
+  });
+
+  it.each(['preview,production', 'qa env', '-qa', 'qa-', 'staging/eu', 'a'.repeat(65)])('rejects %j', (value) => {
+    expectError({ target: value }, 'target', "must be production, preview, all or a custom environment's slug", JSON.stringify(value));
   });
 });
 
@@ -580,9 +588,9 @@ describe('api-url', () => {
 
 describe('error reporting', () => {
   it('reports one input at a time, in input order', () => {
-    expectInputError({ token: '', 'deployment-id': 'dpl_-', target: 'x' }, 'token');
-    expectError({ 'deployment-id': 'dpl_-', target: 'x' }, 'deployment-id');
-    expectError({ sha: 'abc', target: 'x' }, 'sha');
+    expectInputError({ token: '', 'deployment-id': 'dpl_-', target: 'x!' }, 'token');
+    expectError({ 'deployment-id': 'dpl_-', target: 'x!' }, 'deployment-id');
+    expectError({ sha: 'abc', target: 'x!' }, 'sha');
   });
 });
 

@@ -143,6 +143,37 @@ describe('decide: repository', () => {
   });
 });
 
+describe('decide: GitHub host (GitHub Enterprise Server)', () => {
+  const GHES = 'ghe.example.com';
+  const onGhes = (o: Partial<CurrentCommit> = {}) => current({ repository: { ...REPO, host: GHES }, ...o });
+
+  it("a github-custom-host build on the workflow's own host is ours", () => {
+    expect(one(cand({}, { repo: { ...GH, host: GHES } }), onGhes()).cancel).toBe(true);
+  });
+
+  it('a github-custom-host build on another host is not, whatever its id or name', () => {
+    const d = one(cand({}, { repo: { ...GH, host: 'other-ghe.example.com' } }), onGhes());
+    expect(d).toMatchObject({ cancel: false, reason: `a repository on other-ghe.example.com, not ${GHES}` });
+    expect(one(cand({}, { repo: { ...GH, host: GHES } }), current()).reason).toBe(`a repository on ${GHES}, not github.com`);
+  });
+
+  it('a plain github build (github.com) never matches a workflow on a GitHub Enterprise Server', () => {
+    expect(one(cand({}, { repo: { ...GH, host: 'github.com' } }), onGhes())).toMatchObject({
+      cancel: false,
+      reason: `a repository on github.com, not ${GHES}`,
+    });
+  });
+
+  it('meta names no host: github.com on github.com; unknown on a GitHub Enterprise Server (read gitSource, or project-id)', () => {
+    expect(one(cand({}, { repo: GH }), current()).cancel).toBe(true);
+    const c = cand({}, { repo: GH });
+    expect(needsGitSource(c, onGhes(), ALL)).toBe(true);
+    expect(needsGitSource(c, current(), ALL)).toBe(false);
+    expect(one(c, onGhes()).reason).toMatch(/does not say which GitHub host .* runs on ghe\.example\.com: pass project-id/);
+    expect(one(cand({}, { repo: GH }), onGhes(), opts({ projectScoped: true })).cancel).toBe(true);
+  });
+});
+
 describe('decide: target option', () => {
   const cases: Array<[Target, string | null, boolean]> = [
     ['production', 'production', true],
@@ -155,11 +186,38 @@ describe('decide: target option', () => {
     ['all', 'production', true],
     ['all', null, true],
     ['all', 'staging', true],
+    [{ customEnvironment: 'staging' }, 'staging', true], // an older shape: the environment's name in target
+    [{ customEnvironment: 'staging' }, null, false],
+    [{ customEnvironment: 'staging' }, 'production', false],
   ];
   it.each(cases)('target %s, deployment target %p: cancel %p', (target, deploymentTarget, cancel) => {
     const d = one(cand({ target: deploymentTarget }), current(), opts({ target }));
     expect(d.cancel).toBe(cancel);
     if (!cancel) expect(d.reason).toMatch(/target/);
+  });
+
+  // Vercel carries a custom environment in customEnvironment, with target null.
+  const customCases: Array<[Target, string, boolean]> = [
+    ['all', 'staging', true],
+    [{ customEnvironment: 'staging' }, 'staging', true],
+    [{ customEnvironment: 'staging' }, 'Staging', true],
+    [{ customEnvironment: 'qa' }, 'staging', false],
+    ['preview', 'staging', false],
+    ['production', 'staging', false],
+  ];
+  it.each(customCases)('target %j, a build of custom environment %p (target null): cancel %p', (target, slug, cancel) => {
+    const d = one(cand({ target: null, customEnvironment: slug }), current(), opts({ target }));
+    expect(d.cancel).toBe(cancel);
+    if (!cancel) expect(d.reason).toMatch(new RegExp(`^a deployment of custom environment ${slug}; target is `));
+  });
+
+  it('a preview target never takes a custom environment, and a custom one never a preview', () => {
+    expect(one(cand({ target: null, customEnvironment: 'qa' }), current(), opts({ target: 'preview' })).reason).toBe(
+      'a deployment of custom environment qa; target is preview',
+    );
+    expect(one(cand({ target: null }), current(), opts({ target: { customEnvironment: 'qa' } })).reason).toBe(
+      'a preview deployment; target is qa',
+    );
   });
 
   it('still applies on a closed pull request', () => {

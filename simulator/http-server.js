@@ -27,9 +27,10 @@ import http from 'node:http';
  * @typedef {(ctx: InjectContext) => InjectResult | Promise<InjectResult>} InjectHandler
  */
 /**
- * @typedef {{ method: string, path: string, query: Record<string, string>, token: string | undefined, overLimit: boolean }} RouteRequest
+ * @typedef {{ method: string, path: string, query: Record<string, string>, token: string | undefined, overLimit: boolean, rate: RateLimitState }} RouteRequest
  * `token` is the credential from the Authorization header (undefined when none); `overLimit` tells
- * whether the rate limit was already used up when the request arrived (enforcing it is up to the API).
+ * whether the rate limit was already used up when the request arrived (enforcing it is up to the API);
+ * `rate` is the request's rate-limit bucket after counting it.
  */
 /**
  * @typedef {{ status: number, body: unknown, headers?: Record<string, string> }} RouteResponse
@@ -48,6 +49,8 @@ import http from 'node:http';
  * @property {string[]} authSchemes Authorization schemes accepted for a token (matched case-insensitively)
  * @property {(rate: RateLimitState) => Record<string, string>} [extraHeaders] sent after X-RateLimit-Limit/Remaining/Reset
  * @property {() => number} [now] the server's clock (epoch ms) for the Date header; by default Node's (this machine's)
+ * @property {(method: string, path: string) => string} [rateBucket] which rate-limit bucket a request counts against
+ *   (default: one bucket for every request, as GitHub's `core` resource)
  */
 
 export const JSON_TYPE = 'application/json; charset=utf-8';
@@ -72,8 +75,8 @@ export class SimulatorServer {
   #tokenRe;
   /** @type {Map<string, number>} `${method} ${path}` -> requests so far */
   #attempts = new Map();
-  /** The current rate-limit window. */
-  #rate = { remaining: 0, resetAt: 0 };
+  /** @type {Map<string, { remaining: number, resetAt: number }>} bucket -> its current rate-limit window */
+  #rates = new Map();
   /** @type {InjectHandler | null} */
   #injectHandler = null;
   /** @type {http.Server | null} */
@@ -98,11 +101,18 @@ export class SimulatorServer {
   }
 
   /**
-   * The current rate-limit window.
+   * The current rate-limit window of one bucket (the only one, unless `rateBucket` makes more).
+   * @param {string} [bucket]
    * @returns {RateLimitState}
    */
+  rateOf(bucket = '') {
+    const window = this.#rates.get(bucket) ?? { remaining: 0, resetAt: 0 };
+    return { limit: this.#options.rateLimit().limit, ...window };
+  }
+
+  /** The current rate-limit window of the default bucket. */
   get rate() {
-    return { limit: this.#options.rateLimit().limit, ...this.#rate };
+    return this.rateOf('');
   }
 
   /**
@@ -187,6 +197,7 @@ export class SimulatorServer {
     const options = this.#options;
     /** @type {RecordedRequest | undefined} */
     let record;
+    let bucket = '';
     try {
       req.resume(); // the APIs ignore request bodies; drain them
       const method = (req.method ?? 'GET').toUpperCase();
@@ -199,7 +210,8 @@ export class SimulatorServer {
 
       record = { method, path, query, status: 0, authorization: token !== undefined };
       options.record(record);
-      const overLimit = this.#countRateLimit();
+      bucket = options.rateBucket?.(method, path) ?? '';
+      const overLimit = this.#countRateLimit(bucket);
       const attemptKey = `${method} ${path}`;
       const attempt = (this.#attempts.get(attemptKey) ?? 0) + 1;
       this.#attempts.set(attemptKey, attempt);
@@ -222,7 +234,7 @@ export class SimulatorServer {
             const text = isRaw ? (body ?? '') : JSON.stringify(body);
             /** @type {Record<string, string>} */
             const headers = { 'Content-Type': isRaw ? 'text/plain; charset=utf-8' : JSON_TYPE };
-            this.#send(res, record, injected.status, text, { ...headers, ...(injected.headers ?? {}) });
+            this.#send(res, record, bucket, injected.status, text, { ...headers, ...(injected.headers ?? {}) });
             return;
           }
           if ('delayMs' in injected && typeof injected.delayMs === 'number') {
@@ -231,18 +243,18 @@ export class SimulatorServer {
         }
       }
 
-      const { status, body, headers } = options.route({ method, path, query, token, overLimit });
+      const { status, body, headers } = options.route({ method, path, query, token, overLimit, rate: this.rateOf(bucket) });
       await this.#sleep(options.latencyMs());
-      this.#send(res, record, status, JSON.stringify(body), { 'Content-Type': JSON_TYPE, ...headers });
+      this.#send(res, record, bucket, status, JSON.stringify(body), { 'Content-Type': JSON_TYPE, ...headers });
     } catch (err) {
       if (err instanceof HttpError) {
         await this.#sleep(options.latencyMs());
-        this.#send(res, record, err.status, JSON.stringify(err.body), { 'Content-Type': JSON_TYPE, ...err.headers });
+        this.#send(res, record, bucket, err.status, JSON.stringify(err.body), { 'Content-Type': JSON_TYPE, ...err.headers });
         return;
       }
       const message = err instanceof Error ? err.message : String(err);
       if (!res.headersSent) {
-        this.#send(res, record, 500, JSON.stringify(options.bugBody(`Simulator bug: ${message}`)), { 'Content-Type': JSON_TYPE });
+        this.#send(res, record, bucket, 500, JSON.stringify(options.bugBody(`Simulator bug: ${message}`)), { 'Content-Type': JSON_TYPE });
       } else {
         safeDestroy(res);
       }
@@ -250,11 +262,13 @@ export class SimulatorServer {
   }
 
   /**
-   * Counts one request against the rate limit (opening a new window when the last one is over).
+   * Counts one request against its bucket's rate limit (opening a new window when the last one is over).
+   * @param {string} bucket
    * @returns {boolean} whether the limit was already used up
    */
-  #countRateLimit() {
-    const rate = this.#rate;
+  #countRateLimit(bucket) {
+    let rate = this.#rates.get(bucket);
+    if (!rate) this.#rates.set(bucket, (rate = { remaining: 0, resetAt: 0 }));
     const now = Date.now();
     if (now >= rate.resetAt) {
       const { limit, windowMs } = this.#options.rateLimit();
@@ -269,14 +283,15 @@ export class SimulatorServer {
   /**
    * @param {http.ServerResponse} res
    * @param {RecordedRequest | undefined} record
+   * @param {string} bucket the rate-limit bucket the request counted against
    * @param {number} status
    * @param {string} text
    * @param {Record<string, string>} headers
    */
-  #send(res, record, status, text, headers) {
+  #send(res, record, bucket, status, text, headers) {
     if (this.#stopping || res.destroyed || res.writableEnded || res.headersSent) return;
     if (record) record.status = status;
-    const rate = this.rate;
+    const rate = this.rateOf(bucket);
     /** @type {Record<string, string>} */
     const all = {
       'X-RateLimit-Limit': String(rate.limit),

@@ -35,6 +35,8 @@ assert.equal('gitSource' in queued, false);
 assert.equal(building.creator.uid, 'user_1');
 assert.match(personal.url, /-octo\.vercel\.app$/);
 assert.equal(sim.getDeployment(building.id), building);
+assert.throws(() => sim.addDeployment({ gitSource: { type: 'github', ref: 'main', sha } }), /must name its repository/);
+assert.throws(() => sim.addDeployment({ target: 'qa' }), /customEnvironment/);
 
 const base = await sim.start();
 assert.match(base, /^http:\/\/127\.0\.0\.1:\d+$/);
@@ -91,9 +93,12 @@ try {
   r = await call(`/v13/deployments/dpl_missing?teamId=team_acme`);
   assert.equal(r.status, 404);
 
-  // --- rate-limit headers
+  // --- rate-limit headers: counted per endpoint (every request so far went to GET /v13)
+  assert.ok(sim.requests.every((q) => q.path.startsWith('/v13/')));
   assert.equal(r.headers.get('x-ratelimit-limit'), String(RATE_LIMIT));
   assert.equal(Number(r.headers.get('x-ratelimit-remaining')), RATE_LIMIT - sim.requests.length);
+  const listed = await call(`/v6/deployments?teamId=team_acme`);
+  assert.equal(Number(listed.headers.get('x-ratelimit-remaining')), RATE_LIMIT - 1);
   assert.ok(Number(r.headers.get('x-ratelimit-reset')) > Date.now() / 1000);
 
   // --- cancel
@@ -196,6 +201,37 @@ try {
     r.body.deployments.map((d) => d.uid),
     [building.id],
   );
+  // the same list at /v7 (the SDK's path); branch, sha, meta and projectIds filters
+  r = await call(`/v7/deployments?teamId=team_acme&meta-githubCommitSha=${sha}`);
+  assert.deepEqual(
+    r.body.deployments.map((d) => d.uid),
+    [building.id],
+  );
+  r = await call(`/v7/deployments?teamId=team_acme&branch=feat%2Fx`);
+  assert.deepEqual(
+    r.body.deployments.map((d) => d.uid),
+    [building.id],
+  );
+  r = await call(`/v6/deployments?teamId=team_acme&sha=${sha.toUpperCase()}`);
+  assert.deepEqual(
+    r.body.deployments.map((d) => d.uid),
+    [building.id],
+  );
+  r = await call(`/v6/deployments?teamId=team_acme&projectIds=docs`);
+  assert.deepEqual(
+    r.body.deployments.map((d) => d.uid),
+    [errored.id],
+  );
+  r = await call(`/v6/deployments?teamId=team_acme&projectIds=docs&projectId=docs`);
+  assert.equal(r.status, 400);
+  // projects: by id or name, in their owner's scope only
+  r = await call(`/v9/projects/storefront?teamId=team_acme`);
+  assert.equal(r.status, 200);
+  assert.equal(r.body.id, building.projectId);
+  r = await call(`/v9/projects/${building.projectId}?teamId=team_acme`);
+  assert.equal(r.body.name, 'storefront');
+  r = await call(`/v9/projects/storefront`);
+  assert.deepEqual(r.body, { error: { code: 'not_found', message: 'Project not found' } });
   r = await call(`/v6/deployments?teamId=team_acme&limit=101`);
   assert.equal(r.status, 400);
   assert.equal(r.body.error.code, 'bad_request');
@@ -292,6 +328,9 @@ const over = await get();
 assert.equal(over.status, 429);
 assert.equal((await over.json()).error.code, 'rate_limited');
 assert.ok(Number(over.headers.get('retry-after')) >= 1);
+// another endpoint has a bucket of its own
+const list = await fetch(`${limitedBase}/v6/deployments`, { headers: { Authorization: 'Bearer t' } });
+assert.equal(list.status, 200);
 await new Promise((resolve) => setTimeout(resolve, 350));
 assert.equal((await get()).status, 404);
 await limited.stop();

@@ -1,11 +1,12 @@
 // A local stand-in for the Vercel REST API, for tests and `npm run demo`.
 //
 // Plain JavaScript ES module, no dependencies beyond node: built-ins. It speaks HTTP on 127.0.0.1
-// and implements the three endpoints the action uses, with the status codes and bodies that
-// the project's notes on the Vercel API describe:
+// and implements the endpoints the action uses, with the status codes and bodies that the
+// project's notes on the Vercel API describe:
 //   GET   /v13/deployments/{idOrUrl}     one deployment, by id or hostname
 //   PATCH /v12/deployments/{id}/cancel   cancel an in-progress deployment
-//   GET   /v6/deployments                list, newest first, paged with `until`
+//   GET   /v6/deployments                list, newest first, paged with `until` (also /v7, the same)
+//   GET   /v9/projects/{idOrName}        one project (it exists once added or once a deployment names it)
 //
 // Usage:
 //   const sim = new VercelSimulator();
@@ -14,12 +15,57 @@
 //   const baseUrl = await sim.start();
 //   ... fetch(`${baseUrl}/v12/deployments/${dep.id}/cancel?teamId=team_1`, { method: 'PATCH', ... })
 //   await sim.stop();
+// Bodies for fault injection: `listItemOf(d)` and `listPage(items, next)` (module functions) and
+// `sim.deploymentBody(d)` give the shapes the simulator itself serves, so injected answers pass the
+// `@vercel/sdk` schemas too (__tests__/vercel/sdk.test.ts checks the simulator with the SDK).
+//
+// Vercel facts modelled, each with its source (SDK = vercel/sdk 1.28.35, generated from Vercel's
+// OpenAPI document; CLI = vercel/vercel packages/cli):
+//   - The list is served at /v6 (CLI `commands/list/index.ts`, docs page "List deployments") and at
+//     /v7 (SDK `src/funcs/deploymentsGetDeployments.ts`, since 2026-06); both answer the same body,
+//     which the SDK's /v7 schema (`GetDeploymentsResponseBody`) accepts.
+//   - List items need `uid`, `name`, `url`, `created`, `createdAt`, `readyState`, `type`, `creator`,
+//     `inspectorUrl`, `projectId`; they carry `meta` and `customEnvironment` but no `gitSource`
+//     (SDK `src/models/getdeploymentsop.ts`, type `Deployments`).
+//   - List filters: `state` (comma-separated; CLI `commands/list/index.ts`), `projectId` (id or name),
+//     `projectIds` (not together with `projectId`: 400; docs page "List deployments"), `target`,
+//     `branch`, `sha` (SDK `GetDeploymentsRequest`), `meta-<key>=<value>` (exact, AND-combined; CLI
+//     `vercel list -m`), `app`, `users`, `from`/`to`/`since`/`until`, `limit` 1..100 (CLI
+//     `util/get-pagination-opts.ts`). Paging: `pagination.next` is the last item's `createdAt` and
+//     `until` is exclusive (CLI `util/client.ts` `fetchPaginated`, `commands/bisect/index.ts`).
+//   - GET /v13 takes an id or a hostname (SDK `deploymentsGetDeployment.ts`: "unique identifier or
+//     hostname"; CLI `util/get-deployment.ts`).
+//   - Cancel answers the full deployment with `readyState: CANCELED`, or 400 for one that is not
+//     building (SDK `deploymentsCancelDeployment.ts` doc comment); the body passes the SDK's
+//     `CancelDeploymentResponseBody` (the fixture in __fixtures__ supplies the many required fields).
+//   - Errors are `{ error: { code, message } }`: `bad_request`, `forbidden` (`invalidToken`/
+//     `missingToken` on a bad token, CLI `util/projects/link.ts`), `not_found`, `rate_limited` with
+//     `limit: {remaining, reset, resetMs, total}` and Retry-After (https://vercel.com/docs/rest-api/errors;
+//     CLI `util/client.ts` reads Retry-After).
+//   - Rate limits are counted per endpoint (https://vercel.com/docs/rest-api/errors, "rate_limited";
+//     vercel/docs 2020 `errors/generic.mdx`): one bucket per method and path template.
+//   - `gitSource` is one of the SDK's variants (SDK `CancelDeploymentGitSource`, 19 schemas): every
+//     variant names its repository (`repoId`, `org`+`repo`, `projectId`, `repoUuid`, `owner`+`slug`,
+//     `gitUrl`); one that names none is refused when added.
+//   - Custom environments: `customEnvironment: {id, slug}` with `target` null; `target` itself is only
+//     `production`, `staging` or null (SDK enums; vercel/vercel `packages/client/src/deploy.ts` sends a
+//     non-production target as `customEnvironmentSlugOrId`; `vercel list` shows `customEnvironment?.slug`,
+//     CLI `commands/list/index.ts`).
+//   - GET /v9/projects/{idOrName} answers the project or 404 `not_found` (SDK
+//     `src/funcs/projectsGetProject.ts`; CLI `util/projects/get-project-by-id-or-name.ts`, which calls
+//     the same resource at /v8 and maps 404 to ProjectNotFound).
 //
 // Deliberate choices (where the real API is unknown or conflicting, the simulator is strict so
 // that client mistakes show up in tests):
 //   - `gitSource` is returned by GET /v13 only with `withGitRepoInfo=true`; never on list items.
 //   - the cancel path accepts an id only; a hostname there is 404.
 //   - a hostname is matched exactly (case-insensitive); a full URL (`https://...`) is 404.
+//   - UNCONFIRMED how Vercel matches `branch`/`sha`: here against the `*CommitRef`/`*CommitSha` meta
+//     keys (github, generic git, gitlab, bitbucket) or `gitSource.ref`/`sha`.
+//   - UNCONFIRMED how `target` filters custom environments: here `preview` is target null without a
+//     custom environment, and any other value than production/preview/staging names a custom
+//     environment by slug or id.
+//   - an unknown `projectId` lists nothing (UNCONFIRMED what Vercel answers).
 
 import { readFileSync } from 'node:fs';
 import { randomInt } from 'node:crypto';
@@ -127,6 +173,7 @@ function apiError(status, code, message, extra, headers) {
 
 const notFoundEndpoint = () => apiError(404, 'not_found', 'The requested endpoint was not found');
 const deploymentNotFound = () => apiError(404, 'not_found', 'Deployment not found');
+const projectNotFound = () => apiError(404, 'not_found', 'Project not found');
 /** @param {string} message */
 const badRequest = (message) => apiError(400, 'bad_request', message);
 
@@ -137,6 +184,8 @@ export class VercelSimulator {
   #deployments = new Map();
   /** @type {Map<string, string>} `${ownerId}/${name}` -> projectId */
   #projectIds = new Map();
+  /** @type {Map<string, { id: string, name: string, ownerId: string, createdAt: number }>} projectId -> project */
+  #projects = new Map();
   #addedCount = 0;
   #server = new SimulatorServer({
     route: (request) => this.#route(request),
@@ -146,6 +195,7 @@ export class VercelSimulator {
     rateLimit: () => this.rateLimit,
     authSchemes: ['Bearer'],
     now: () => this.#now(),
+    rateBucket: (method, path) => `${method} ${endpointOf(path)}`,
   });
 
   /**
@@ -184,9 +234,25 @@ export class VercelSimulator {
   }
 
   /**
+   * Adds a project (GET /v9/projects/{idOrName} finds it by id or name). Projects also come into
+   * being when a deployment names them (its `projectId` and `name`).
+   * @param {{ ownerId?: string, name: string, id?: string }} project
+   * @returns {{ id: string, name: string, ownerId: string }}
+   */
+  addProject({ ownerId = this.#defaultOwnerId(), name, id }) {
+    if (!name) throw new Error('addProject: name is required');
+    const projectId = id ?? this.#projectIdFor(ownerId, name);
+    this.#projectIds.set(`${ownerId}/${name}`, projectId);
+    return this.#rememberProject(projectId, name, ownerId);
+  }
+
+  /**
    * Adds a deployment, filling missing fields with realistic defaults. Pass a key with the value
    * `undefined` (e.g. `gitSource: undefined`) to leave that field out. When `gitSource` is not given
-   * and `meta.githubCommitSha` is, a GitHub `gitSource` is derived from the `meta` git keys.
+   * and `meta.githubCommitSha` is, a GitHub `gitSource` is derived from the `meta` git keys (when
+   * they name the repository). A deployment no Vercel response could hold is refused with an Error:
+   * a `gitSource` naming no repository, a `target` other than production/staging/null (a custom
+   * environment goes in `customEnvironment: { slug, id? }`, the id made up when not given).
    * @param {Record<string, any>} [fields]
    * @returns {Deployment} the stored object (the simulator mutates it, e.g. on cancel)
    */
@@ -241,6 +307,9 @@ export class VercelSimulator {
       if (v === undefined) delete d[k];
       else d[k] = v;
     }
+    if (d.customEnvironment) d.customEnvironment = customEnvironmentOf(d.customEnvironment);
+    checkDeployment(d);
+    this.#rememberProject(d.projectId, d.name, ownerId);
     this.#deployments.set(d.id, d);
     return d;
   }
@@ -295,9 +364,9 @@ export class VercelSimulator {
    * @param {RouteRequest} request
    * @returns {{ status: number, body: unknown }}
    */
-  #route({ method, path, query, token, overLimit }) {
+  #route({ method, path, query, token, overLimit, rate }) {
     if (overLimit && this.rateLimit.enforce) {
-      const { limit, resetAt } = this.#server.rate;
+      const { limit, resetAt } = rate;
       throw apiError(
         429,
         'rate_limited',
@@ -320,9 +389,13 @@ export class VercelSimulator {
       const id = decodeSegment(seg[3]);
       allowed = 'PATCH';
       run = (scopeId) => this.#cancel(id, scopeId);
-    } else if (seg.length === 3 && seg[1] === 'v6' && seg[2] === 'deployments') {
+    } else if (seg.length === 3 && (seg[1] === 'v6' || seg[1] === 'v7') && seg[2] === 'deployments') {
       allowed = 'GET';
       run = (scopeId) => this.#list(scopeId, query);
+    } else if (seg.length === 4 && seg[1] === 'v9' && seg[2] === 'projects' && seg[3]) {
+      const idOrName = decodeSegment(seg[3]);
+      allowed = 'GET';
+      run = (scopeId) => this.#getProject(idOrName, scopeId);
     } else {
       throw notFoundEndpoint();
     }
@@ -365,6 +438,7 @@ export class VercelSimulator {
    */
   #getDeployment(idOrUrl, scopeId, query) {
     const d = this.#find(idOrUrl, scopeId, true);
+    checkDeployment(d); // a test may have changed the stored object since
     const body = /** @type {Deployment} */ (clone(d));
     body.status = d.readyState;
     if (query.withGitRepoInfo !== 'true') {
@@ -388,7 +462,17 @@ export class VercelSimulator {
     d.status = 'CANCELED';
     d.canceledAt = this.#now();
     d.readyStateReason = CANCELED_REASON;
-    return { status: 200, body: this.#fullDeployment(d) };
+    return { status: 200, body: this.deploymentBody(d) };
+  }
+
+  /**
+   * @param {string} idOrName
+   * @param {string} scopeId
+   */
+  #getProject(idOrName, scopeId) {
+    const project = this.#projects.get(idOrName) ?? [...this.#projects.values()].find((p) => p.name === idOrName && p.ownerId === scopeId);
+    if (!project || project.ownerId !== scopeId) throw projectNotFound();
+    return { status: 200, body: projectBody(project) };
   }
 
   /**
@@ -419,6 +503,10 @@ export class VercelSimulator {
         )
       : null;
     const users = query.users ? new Set(query.users.split(',').map((s) => s.trim())) : null;
+    if (query.projectId !== undefined && query.projectIds !== undefined) {
+      throw badRequest('Invalid request: `projectId` and `projectIds` cannot be used together');
+    }
+    const projectIds = query.projectIds ? new Set(query.projectIds.split(',').map((s) => s.trim())) : null;
     const metaFilters = Object.entries(query)
       .filter(([k]) => k.startsWith('meta-') && k.length > 5)
       .map(([k, v]) => [k.slice(5), v]);
@@ -431,8 +519,11 @@ export class VercelSimulator {
       .filter((d) => from === undefined || d.createdAt > from)
       .filter((d) => !states || states.has(String(d.readyState)))
       .filter((d) => !query.projectId || d.projectId === query.projectId || d.name === query.projectId)
+      .filter((d) => !projectIds || projectIds.has(d.projectId) || projectIds.has(d.name))
+      .filter((d) => !query.branch || branchesOf(d).includes(query.branch))
+      .filter((d) => !query.sha || shasOf(d).includes(query.sha.toLowerCase()))
       .filter((d) => !query.app || d.name === query.app)
-      .filter((d) => !query.target || matchesTarget(d.target, query.target))
+      .filter((d) => !query.target || matchesTarget(d, query.target))
       .filter((d) => !users || users.has(d.creator?.uid))
       .filter((d) => metaFilters.every(([k, v]) => (d.meta ?? {})[/** @type {string} */ (k)] === v))
       .sort((a, b) => b.createdAt - a.createdAt);
@@ -444,7 +535,7 @@ export class VercelSimulator {
       status: 200,
       body: {
         pagination: { count: page.length, next: more && last ? last.createdAt : null, prev: null },
-        deployments: page.map(listItem),
+        deployments: page.map(listItemOf),
       },
     };
   }
@@ -471,15 +562,16 @@ export class VercelSimulator {
   }
 
   /**
-   * The full private deployment object (cancel response): fixture keys as defaults, then values
-   * computed from the deployment, then the deployment's own fields.
+   * The full private deployment object (the cancel response's shape, which GET /v13 shares): fixture
+   * keys as defaults, then values computed from the deployment, then the deployment's own fields.
+   * For injected answers that must look like the real thing.
    * @param {Deployment} d
    */
-  #fullDeployment(d) {
+  deploymentBody(d) {
     const defaults = Object.fromEntries(Object.entries(clone(cancelFixture())).filter(([k]) => !FIXTURE_KEYS_NOT_DEFAULTS.has(k)));
     const ownerSlug = this.#ownerSlug(d.ownerId);
     const team = this.#findTeam(d.ownerId);
-    const environment = d.target ?? 'preview';
+    const environment = d.customEnvironment?.slug ?? d.target ?? 'preview';
     /** @type {Record<string, any>} */
     const computed = {
       project: { id: d.projectId, name: d.name, framework: defaults.projectSettings?.framework ?? null },
@@ -546,6 +638,20 @@ export class VercelSimulator {
   }
 
   /**
+   * @param {string} id
+   * @param {string} name
+   * @param {string} ownerId
+   */
+  #rememberProject(id, name, ownerId) {
+    let project = this.#projects.get(id);
+    if (!project) {
+      project = { id, name, ownerId, createdAt: BASE_CREATED_AT - 86_400_000 };
+      this.#projects.set(id, project);
+    }
+    return project;
+  }
+
+  /**
    * @param {string} ownerId
    * @param {string} name
    */
@@ -561,18 +667,21 @@ export class VercelSimulator {
 }
 
 /**
- * A GitHub gitSource built from the git-integration meta keys, or undefined.
+ * A GitHub gitSource built from the git-integration meta keys, or undefined (no commit, or no repository named).
  * @param {Record<string, string>} meta
  */
 function gitSourceFromMeta(meta) {
   if (!meta || typeof meta.githubCommitSha !== 'string') return undefined;
   const repoId = Number(meta.githubRepoId ?? meta.githubCommitRepoId);
+  const org = meta.githubCommitOrg ?? meta.githubOrg;
+  const repo = meta.githubCommitRepo ?? meta.githubRepo;
+  const hasRepoId = Number.isFinite(repoId) && repoId > 0;
+  // Every GitHub variant names its repository: meta that names none derives no gitSource.
+  if (!hasRepoId && !(org && repo)) return undefined;
   const prId = meta.githubPrId ? Number(meta.githubPrId) : null;
   return {
     type: 'github',
-    ...(Number.isFinite(repoId) && repoId > 0
-      ? { repoId }
-      : { org: meta.githubCommitOrg ?? meta.githubOrg, repo: meta.githubCommitRepo ?? meta.githubRepo }),
+    ...(hasRepoId ? { repoId } : { org, repo }),
     ref: meta.githubCommitRef ?? null,
     sha: meta.githubCommitSha,
     prId: Number.isFinite(prId) ? prId : null,
@@ -580,35 +689,143 @@ function gitSourceFromMeta(meta) {
 }
 
 /**
- * @param {unknown} target deployment target (null = preview)
+ * @param {Deployment} d
  * @param {string} wanted query value
  */
-function matchesTarget(target, wanted) {
-  if (wanted === 'preview') return target === null || target === undefined || target === 'preview';
-  return target === wanted;
+function matchesTarget(d, wanted) {
+  const target = d.target ?? null;
+  if (wanted === 'production' || wanted === 'staging') return target === wanted;
+  if (wanted === 'preview') return target === null && !d.customEnvironment;
+  return Boolean(d.customEnvironment) && (d.customEnvironment.slug === wanted || d.customEnvironment.id === wanted);
+}
+
+const REF_KEYS = ['githubCommitRef', 'gitCommitRef', 'gitlabCommitRef', 'bitbucketCommitRef'];
+const SHA_KEYS = ['githubCommitSha', 'gitCommitSha', 'gitlabCommitSha', 'bitbucketCommitSha'];
+
+/** @param {Deployment} d the branch names its meta and gitSource give */
+function branchesOf(d) {
+  return [...REF_KEYS.map((k) => d.meta?.[k]), d.gitSource?.ref].filter((v) => typeof v === 'string');
+}
+
+/** @param {Deployment} d the commits its meta and gitSource give, lower-case */
+function shasOf(d) {
+  return [...SHA_KEYS.map((k) => d.meta?.[k]), d.gitSource?.sha].filter((v) => typeof v === 'string').map((v) => v.toLowerCase());
 }
 
 /**
- * The v6 list item shape: `uid` instead of `id`, `state` mirror, no `gitSource`.
+ * The endpoint a path belongs to, for its rate-limit bucket: ids replaced by their parameter name.
+ * @param {string} path
+ */
+function endpointOf(path) {
+  return path
+    .replace(/^\/v13\/deployments\/[^/]+$/, '/v13/deployments/{idOrUrl}')
+    .replace(/^\/v12\/deployments\/[^/]+\/cancel$/, '/v12/deployments/{id}/cancel')
+    .replace(/^\/v9\/projects\/[^/]+$/, '/v9/projects/{idOrName}');
+}
+
+/**
+ * `{ id, slug }`, an id made up when only a slug is given.
+ * @param {{ id?: string, slug?: string }} env
+ */
+function customEnvironmentOf(env) {
+  const id = env.id ?? `env_${randomString(24)}`;
+  return env.slug === undefined ? { id } : { id, slug: env.slug };
+}
+
+/**
+ * What every SDK variant of `gitSource` requires: a known type, and its repository named.
+ * (SDK `CancelDeploymentGitSource1..9`, `GitSource10..19` in `src/models/canceldeploymentresourceconfig.ts`.)
+ */
+const GIT_SOURCE_REPOSITORY = {
+  github: (g) => g.repoId !== undefined || (g.org && g.repo),
+  'github-limited': (g) => g.repoId !== undefined || (g.org && g.repo),
+  'github-custom-host': (g) => typeof g.host === 'string' && (g.repoId !== undefined || (g.org && g.repo)),
+  gitlab: (g) => g.projectId !== undefined,
+  bitbucket: (g) => g.repoUuid !== undefined || (g.owner && g.slug),
+  custom: (g) => typeof g.gitUrl === 'string',
+  vercel: (g) => typeof g.sha === 'string',
+  'cursor-origin': (g) => typeof g.repoId === 'string',
+};
+
+/**
+ * Refuses what no Vercel response can hold: a gitSource naming no repository, a `target` outside
+ * the SDK's enum (a custom environment goes in `customEnvironment`), a customEnvironment without id.
+ * Throws Error: the test built an impossible deployment.
  * @param {Deployment} d
  */
-function listItem(d) {
+function checkDeployment(d) {
+  const g = d.gitSource;
+  if (g !== undefined && g !== null) {
+    const names = /** @type {Record<string, (g: any) => unknown>} */ (GIT_SOURCE_REPOSITORY)[g.type];
+    if (!names) throw new Error(`simulator: gitSource type ${JSON.stringify(g.type)} is none of Vercel's`);
+    if (!names(g)) throw new Error(`simulator: a ${g.type} gitSource must name its repository (${JSON.stringify(g)})`);
+  }
+  if (d.target !== null && d.target !== undefined && d.target !== 'production' && d.target !== 'staging') {
+    throw new Error(
+      `simulator: target is production, staging or null; a custom environment goes in customEnvironment, not ${JSON.stringify(d.target)}`,
+    );
+  }
+  if (d.customEnvironment && typeof d.customEnvironment.id !== 'string') throw new Error('simulator: customEnvironment needs an id');
+}
+
+/**
+ * A project as GET /v9/projects/{idOrName} answers it: the fields the SDK's `GetProjectResponseBody` requires.
+ * @param {{ id: string, name: string, ownerId: string, createdAt: number }} p
+ */
+function projectBody(p) {
+  return {
+    id: p.id,
+    name: p.name,
+    accountId: p.ownerId,
+    createdAt: p.createdAt,
+    updatedAt: p.createdAt,
+    alias: [],
+    directoryListing: false,
+    defaultResourceConfig: { functionDefaultRegions: ['iad1'] },
+    deploymentExpiration: {},
+    framework: null,
+    nodeVersion: '22.x',
+    resourceConfig: { functionDefaultRegions: ['iad1'] },
+    env: [],
+    latestDeployments: [],
+  };
+}
+
+/**
+ * A list page as GET /v6 (and /v7) answers it.
+ * @param {Array<Record<string, any>>} items list items (see listItemOf)
+ * @param {number | null} next the `until` of the next page, or null
+ */
+export function listPage(items, next) {
+  return { pagination: { count: items.length, next, prev: null }, deployments: items };
+}
+
+/**
+ * The list item shape: `uid` instead of `id`, `state` mirror, no `gitSource`. Fields not given
+ * (for an injected item) get the simulator's defaults.
+ * @param {Partial<Deployment>} d
+ */
+export function listItemOf(d) {
+  const id = d.id ?? d.uid ?? `dpl_${randomString(24)}`;
+  const name = d.name ?? 'my-app';
+  const createdAt = d.createdAt ?? BASE_CREATED_AT;
   return clone({
-    uid: d.id,
-    name: d.name,
-    url: d.url ?? null,
-    created: d.createdAt,
-    createdAt: d.createdAt,
-    state: d.readyState,
-    readyState: d.readyState,
+    uid: id,
+    name,
+    url: d.url ?? `${name}-${randomString(9, LOWER_ALNUM)}.vercel.app`,
+    created: createdAt,
+    createdAt,
+    state: d.readyState ?? 'BUILDING',
+    readyState: d.readyState ?? 'BUILDING',
     type: d.type ?? 'LAMBDAS',
-    creator: d.creator,
+    creator: d.creator ?? { uid: 'user_simulator' },
     inspectorUrl: d.inspectorUrl ?? null,
     target: d.target ?? null,
+    ...(d.customEnvironment ? { customEnvironment: d.customEnvironment } : {}),
     meta: d.meta ?? {},
-    projectId: d.projectId,
-    source: d.source,
-    buildingAt: d.buildingAt,
+    projectId: d.projectId ?? 'prj_simulator',
+    source: d.source ?? 'git',
+    buildingAt: d.buildingAt ?? createdAt + 210,
   });
 }
 

@@ -3,7 +3,7 @@ import { EventError, type BranchUnknown, type CurrentCommit, type NothingToDo } 
 import { isOfRepository, needsGitSource, type Candidate, type SelectionOptions } from './supersede.js';
 import { VercelError, type VercelClient } from './vercel/client.js';
 import { gitInfoFromMeta, gitInfoFromSource, mergeGitInfo, type GitInfo } from './vercel/git-metadata.js';
-import { IN_PROGRESS_STATES, type Deployment, type ListedDeployment } from './vercel/schemas.js';
+import { customEnvironmentOf, IN_PROGRESS_STATES, type Deployment, type ListedDeployment } from './vercel/schemas.js';
 
 /** A safety cap on list pages (100 deployments each); reaching it is reported, never silent. */
 export const MAX_PAGES = 50;
@@ -75,6 +75,7 @@ export async function toCandidates(
       createdAt: deployment.createdAt ?? 0,
       readyState: deployment.readyState,
       target: deployment.target ?? null,
+      customEnvironment: customEnvironmentOf(deployment),
       projectId: deployment.projectId,
       git: gitInfoFromMeta(deployment.meta),
     },

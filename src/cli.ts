@@ -30,7 +30,7 @@ Options (environment fallback in brackets; a flag wins over its variable):
   --repo <owner/name>         Superseded: the repository (GitLab: group/subgroup/name) [from the CI system]
   --repo-id <id>              Superseded: the repository's id at its provider (GitLab: the project id)
   --provider <name>           Superseded: github, gitlab or bitbucket [from the CI system]
-  --target <target>           Superseded: production, preview or all (default all)
+  --target <target>           Superseded: production, preview, all (default) or a custom environment's slug
   --github-token <token>      Superseded, GitHub repositories: for the commit-ancestry check [GITHUB_TOKEN]
   --dry-run [true|false]      Decide and report; cancel nothing.
   --api-url <url>             Vercel API base URL (default https://api.vercel.com)

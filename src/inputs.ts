@@ -13,7 +13,8 @@ export type DeploymentRef = { kind: 'id'; id: string } | { kind: 'host'; host: s
 
 export type TeamScope = { teamId: string } | { slug: string } | Record<string, never>;
 
-export type Target = 'production' | 'preview' | 'all';
+/** Which deployments superseded mode may cancel: production, preview, all, or one custom environment (by slug, lower case). */
+export type Target = 'production' | 'preview' | 'all' | { customEnvironment: string };
 
 export interface Inputs {
   token: string;
@@ -54,6 +55,9 @@ export const INPUT_NAMES = [
 export type RawInputs = Partial<Record<(typeof INPUT_NAMES)[number], string>>;
 
 const DEFAULT_API_URL = 'https://api.vercel.com';
+// A custom environment's slug, as Vercel shows it (vercel list: customEnvironment.slug). Vercel
+// documents no pattern: this takes a slug's usual shape, letters, digits and inner hyphens.
+const CUSTOM_ENVIRONMENT_SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 const DEPLOYMENT_ID = /^dpl_[A-Za-z0-9]+$/;
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
 // The dashboard's inspector page: https://vercel.com/<team>/<project>/<id without dpl_>. Ids are long
@@ -212,10 +216,14 @@ const schema = z
         ctx.addIssue({ code: 'custom', message: `must be a branch name such as main or feature/x, not ${show(s)}.` });
         return z.NEVER;
       }),
-    target: optionalText.transform((s, ctx) => {
+    target: optionalText.transform((s, ctx): Target => {
       const value = (s ?? 'all').toLowerCase();
       if (value === 'production' || value === 'preview' || value === 'all') return value;
-      ctx.addIssue({ code: 'custom', message: `must be production, preview or all, not ${show(s ?? '')}.` });
+      if (CUSTOM_ENVIRONMENT_SLUG.test(value)) return { customEnvironment: value };
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be production, preview, all or a custom environment's slug (letters, digits and hyphens), not ${show(s ?? '')}.`,
+      });
       return z.NEVER;
     }),
     'github-token': optionalText,

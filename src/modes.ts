@@ -10,6 +10,7 @@ import { DEFAULT_POLICY, type RetryPolicy } from './http/request.js';
 import { InputError, type Inputs } from './inputs.js';
 import { commitsToCompare, decide, type Ancestry } from './supersede.js';
 import { VercelError, type VercelClient } from './vercel/client.js';
+import { verifyProject } from './vercel/project.js';
 
 /** What a mode did: lines for the log and summary, a result per deployment, the one the outputs describe. */
 export interface ModeResult {
@@ -49,6 +50,9 @@ function currentLine(current: CurrentCommit): string {
 export async function cancelSuperseded(inputs: Inputs, client: VercelClient, context: SupersededContext): Promise<ModeResult> {
   const { policy } = context;
   const reading = context.current;
+  if ('nothing' in reading) return { lines: [`Nothing to do: ${reading.nothing}.`], results: [] };
+  // A project-id the user typed is checked; one a Vercel event names is Vercel's own (README: "project-id").
+  if (inputs.projectId) await verifyProject(client, inputs.projectId);
   const resolved = 'branchOfCommit' in reading ? await branchOfCommit(client, reading, inputs.projectId) : reading;
   if ('nothing' in resolved) return { lines: [`Nothing to do: ${resolved.nothing}.`], results: [] };
   const current = resolved;

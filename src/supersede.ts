@@ -1,15 +1,17 @@
 // The rule that picks the deployments a commit supersedes. Pure: data in, decisions out, no I/O.
 import type { CurrentCommit, Repository } from './github/event.js';
 import type { Target } from './inputs.js';
-import type { GitInfo } from './vercel/git-metadata.js';
+import { GITHUB_COM, type GitInfo } from './vercel/git-metadata.js';
 
 /** An in-progress deployment, with what its git metadata says. */
 export interface Candidate {
   id: string;
   createdAt: number;
   readyState: string;
-  /** 'production', null for a preview, or a custom environment's name. */
+  /** 'production', null for a preview (or a custom environment's build), or what else Vercel put there. */
   target: string | null;
+  /** The custom environment it was built for (its slug; its id when Vercel gives no slug). Then `target` is null. */
+  customEnvironment?: string;
   git: GitInfo;
   /** The Vercel project it belongs to. */
   projectId?: string;
@@ -45,12 +47,39 @@ const short = (sha: string) => sha.slice(0, 7);
 /** Whether git metadata names the workflow's repository. */
 export const isOfRepository = (repo: GitInfo['repo'], current: Repository) => repositoryMismatch(repo, current) === undefined;
 
-/** Why a candidate's repository is not the workflow's, or undefined when it is. 'unknown' when it says none. */
-// eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- 'unknown' is a sentinel the callers test for
-function repositoryMismatch(repo: GitInfo['repo'], current: Repository): string | 'unknown' | undefined {
-  if (!repo) return 'unknown';
+/** The metadata does not say which repository (or, for GitHub, which host): why, for the log. */
+interface Unknown {
+  unknown: string;
+}
+const NO_REPOSITORY: Unknown = {
+  unknown: "its git metadata names no repository (a CLI deployment?): pass project-id to include the project's deployments that lack it",
+};
+
+/**
+ * GitHub ids and names mean nothing across hosts: a repository on a GitHub Enterprise Server is not
+ * github.com's, whatever its id or name. `meta`'s github* keys name no host: they count as
+ * github.com's, where Vercel's GitHub integration lives; on a GitHub Enterprise Server runner only
+ * the gitSource can tell (type github-custom-host with its host).
+ */
+function hostMismatch(repo: NonNullable<GitInfo['repo']>, current: Repository): string | Unknown | undefined {
+  if (repo.provider !== 'github') return undefined;
+  const ours = current.host ?? GITHUB_COM;
+  const theirs = repo.host ?? (ours === GITHUB_COM ? GITHUB_COM : undefined);
+  if (theirs === undefined) {
+    return {
+      unknown: `its git metadata does not say which GitHub host its repository is on, and this workflow runs on ${ours}: pass project-id to include the project's deployments regardless`,
+    };
+  }
+  return theirs === ours ? undefined : `a repository on ${theirs}, not ${ours}`;
+}
+
+/** Why a candidate's repository is not the workflow's, or undefined when it is; Unknown when the metadata does not say. */
+function repositoryMismatch(repo: GitInfo['repo'], current: Repository): string | Unknown | undefined {
+  if (!repo) return NO_REPOSITORY;
   const provider = current.provider ?? 'github';
   if (repo.provider !== provider) return `a ${repo.provider} repository, not ${current.owner}/${current.name}`;
+  const host = hostMismatch(repo, current);
+  if (host !== undefined) return host;
   if (repo.id !== undefined && current.id !== undefined) {
     return repo.id === current.id ? undefined : `another repository (id ${repo.id}), not ${current.owner}/${current.name}`;
   }
@@ -58,13 +87,27 @@ function repositoryMismatch(repo: GitInfo['repo'], current: Repository): string 
     const same = repo.owner.toLowerCase() === current.owner.toLowerCase() && repo.name.toLowerCase() === current.name.toLowerCase();
     return same ? undefined : `another repository (${repo.owner}/${repo.name}), not ${current.owner}/${current.name}`;
   }
-  return 'unknown';
+  return NO_REPOSITORY;
 }
 
-function targetMismatch(target: string | null, wanted: Target): string | undefined {
+const isUnknown = (mismatch: string | Unknown | undefined): mismatch is Unknown => typeof mismatch === 'object';
+
+/**
+ * The environment rule. Vercel carries a custom environment in `customEnvironment` with `target`
+ * null (vercel/sdk enums: target is production, staging or null; `vercel list` shows
+ * `customEnvironment?.slug`): such a build is matched by `all` and by a target naming its slug, never
+ * by `preview`. Any other `target` value is an environment of that name too.
+ */
+function targetMismatch(c: Pick<Candidate, 'target' | 'customEnvironment'>, wanted: Target): string | undefined {
   if (wanted === 'all') return undefined;
-  const kind = target === 'production' ? 'production' : target === null ? 'preview' : `${target} environment`;
-  return kind === wanted ? undefined : `a ${kind} deployment; target is ${wanted}`;
+  const wantedName = typeof wanted === 'string' ? wanted : wanted.customEnvironment;
+  const environment = c.customEnvironment ?? (c.target === null || c.target === 'production' ? undefined : c.target);
+  if (environment !== undefined) {
+    const named = typeof wanted === 'object' && environment.toLowerCase() === wanted.customEnvironment;
+    return named ? undefined : `a deployment of custom environment ${environment}; target is ${wantedName}`;
+  }
+  const kind = c.target === 'production' ? 'production' : 'preview';
+  return kind === wantedName ? undefined : `a ${kind} deployment; target is ${wantedName}`;
 }
 
 type Settled = { verdict: 'skip' | 'cancel' | 'own'; reason: string } | { verdict: 'compare' };
@@ -79,14 +122,10 @@ function settle(c: Candidate, current: CurrentCommit, options: SelectionOptions)
   if (c.unreadable) return skip(`its git metadata is incomplete and reading its gitSource failed: ${c.unreadable}`);
 
   const repo = repositoryMismatch(c.git.repo, current.repository);
-  if (repo === 'unknown' && !options.projectScoped) {
-    return skip(
-      "its git metadata names no repository (a CLI deployment?): pass project-id to include the project's deployments that lack it",
-    );
-  }
-  if (repo !== undefined && repo !== 'unknown') return skip(repo);
+  if (isUnknown(repo) && !options.projectScoped) return skip(repo.unknown);
+  if (typeof repo === 'string') return skip(repo);
 
-  const target = targetMismatch(c.target, options.target);
+  const target = targetMismatch(c, options.target);
   if (target) return skip(target);
 
   if (!c.git.branch) return skip('its git metadata names no branch');
@@ -116,7 +155,7 @@ function settle(c: Candidate, current: CurrentCommit, options: SelectionOptions)
 function isOwnBuild(c: Candidate, current: CurrentCommit, options: SelectionOptions): boolean {
   if (!IN_PROGRESS.has(c.readyState) || c.git.sha !== current.sha || c.git.branch !== current.branch) return false;
   const repo = repositoryMismatch(c.git.repo, current.repository);
-  return repo === undefined || (repo === 'unknown' && options.projectScoped);
+  return repo === undefined || (isUnknown(repo) && options.projectScoped);
 }
 
 /**
@@ -124,11 +163,11 @@ function isOwnBuild(c: Candidate, current: CurrentCommit, options: SelectionOpti
  * branch (or the repository, when that decides), and nothing else already rules it out.
  */
 export function needsGitSource(c: Candidate, current: CurrentCommit, options: SelectionOptions): boolean {
-  const missing = !c.git.sha || !c.git.branch || (!c.git.repo && !options.projectScoped);
-  if (!missing || !IN_PROGRESS.has(c.readyState) || targetMismatch(c.target, options.target)) return false;
+  const hostUnknown = c.git.repo !== undefined && isUnknown(hostMismatch(c.git.repo, current.repository));
+  const missing = !c.git.sha || !c.git.branch || ((!c.git.repo || hostUnknown) && !options.projectScoped);
+  if (!missing || !IN_PROGRESS.has(c.readyState) || targetMismatch(c, options.target)) return false;
   if (c.git.branch && c.git.branch !== current.branch) return false;
-  const repo = repositoryMismatch(c.git.repo, current.repository);
-  return repo === undefined || repo === 'unknown';
+  return typeof repositoryMismatch(c.git.repo, current.repository) !== 'string';
 }
 
 /**

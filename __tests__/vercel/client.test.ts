@@ -94,11 +94,14 @@ describe('VercelClient', () => {
   });
 
   it('names the missing field, and tolerates unknown fields and states', async () => {
-    sim.inject(() => ({ status: 200, body: { id: 'dpl_a' } }));
+    const malformedDeployment = { id: 'dpl_a' }; // deliberately malformed: no readyState
+    sim.inject(() => ({ status: 200, body: malformedDeployment }));
     expect((await errorOf(client().getDeployment('dpl_a'))).message).toMatch(
       /^GET \/v13\/deployments\/dpl_a returned a response the action cannot use: field `readyState`/,
     );
-    sim.inject(() => ({ status: 200, body: { id: 'dpl_a', readyState: 'HIBERNATING', brandNew: { x: 1 }, url: 42, canceledAt: 'soon' } }));
+    // Deliberately off Vercel's schema (an unknown state and field, wrong types): the action must cope.
+    const offSchemaDeployment = { id: 'dpl_a', readyState: 'HIBERNATING', brandNew: { x: 1 }, url: 42, canceledAt: 'soon' };
+    sim.inject(() => ({ status: 200, body: offSchemaDeployment }));
     expect(await client().getDeployment('dpl_a')).toMatchObject({
       id: 'dpl_a',
       readyState: 'HIBERNATING',

@@ -162,16 +162,26 @@ describe('gitInfoFromSource', () => {
     ).toStrictEqual({
       sha: SHA,
       branch: 'main',
-      repo: { provider: 'github', id: '123456', owner: 'acme', name: 'web' },
+      repo: { provider: 'github', id: '123456', owner: 'acme', name: 'web', host: 'github.com' },
       prId: 42,
     });
+  });
+
+  it('reads a GitHub Enterprise Server source (github-custom-host) with its host', () => {
+    const info = gitInfoFromSource({ type: 'github-custom-host', host: 'GHE.example.com', ref: 'main', sha: SHA, repoId: 7 });
+    expect(info.repo).toEqual({ provider: 'github', id: '7', host: 'ghe.example.com' });
+    expect(gitInfoFromSource({ type: 'github-limited', sha: SHA, org: 'acme', repo: 'web' }).repo?.host).toBe('github.com');
+  });
+
+  it('leaves the host unknown for a custom host that names none', () => {
+    expect(gitInfoFromSource({ type: 'github-custom-host', sha: SHA, repoId: 7 }).repo).toEqual({ provider: 'github', id: '7' });
   });
 
   it('keeps a string repoId, and drops a null ref and prId', () => {
     const info = gitInfoFromSource({ type: 'github', ref: null, sha: SHA, repoId: '99', org: 'acme', repo: 'web', prId: null });
     expect(info).not.toHaveProperty('branch');
     expect(info).not.toHaveProperty('prId');
-    expect(info.repo).toEqual({ provider: 'github', id: '99', owner: 'acme', name: 'web' });
+    expect(info.repo).toEqual({ provider: 'github', id: '99', owner: 'acme', name: 'web', host: 'github.com' });
   });
 
   it('reads a GitLab source, with its projectId', () => {
@@ -181,7 +191,7 @@ describe('gitInfoFromSource', () => {
     expect(info.repo).toEqual({ provider: 'gitlab', id: '4242' });
   });
 
-  it('reads a Bitbucket source, with its repoUuid', () => {
+  it('reads a Bitbucket source, with its repoUuid, owner and slug', () => {
     const info = gitInfoFromSource({
       type: 'bitbucket',
       ref: 'dev',
@@ -193,7 +203,17 @@ describe('gitInfoFromSource', () => {
     });
     expect(info.sha).toBe(SHA);
     expect(info.branch).toBe('dev');
-    expect(info.repo).toEqual({ provider: 'bitbucket', id: '{abc}' });
+    expect(info.repo).toEqual({ provider: 'bitbucket', id: '{abc}', owner: 'acme', name: 'web' });
+  });
+
+  it('reads a Bitbucket source named by owner and slug only', () => {
+    const info = gitInfoFromSource({ type: 'bitbucket', ref: 'dev', sha: SHA, owner: 'acme', slug: 'web' });
+    expect(info.repo).toEqual({ provider: 'bitbucket', owner: 'acme', name: 'web' });
+  });
+
+  it('reads a cursor-origin source, with its repoId, owner and repo', () => {
+    const info = gitInfoFromSource({ type: 'cursor-origin', ref: 'main', sha: SHA, repoId: 'r1', owner: 'acme', repo: 'web' });
+    expect(info.repo).toEqual({ provider: 'cursor-origin', id: 'r1', owner: 'acme', name: 'web' });
   });
 
   it('never takes a GitLab or Bitbucket source for a GitHub one', () => {
@@ -208,6 +228,12 @@ describe('mergeGitInfo', () => {
 
   it('takes meta first and fills what it lacks from gitSource', () => {
     expect(mergeGitInfo(meta, source)).toStrictEqual({ sha: SHA, branch: 'main', repo: meta.repo, prId: 3 });
+  });
+
+  it('fills the GitHub host meta does not name from the gitSource of the same provider', () => {
+    const ghes: GitInfo = { repo: { provider: 'github', id: '7', host: 'ghe.example.com' } };
+    expect(mergeGitInfo(meta, ghes).repo).toEqual({ ...meta.repo, host: 'ghe.example.com' });
+    expect(mergeGitInfo(meta, { repo: { provider: 'gitlab', id: '1' } }).repo).toEqual(meta.repo);
   });
 
   it('takes everything from gitSource when meta says nothing, and the reverse', () => {

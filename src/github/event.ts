@@ -11,6 +11,8 @@ export interface Repository {
   /** For GitLab, the namespace path (group/subgroup). */
   owner: string;
   name: string;
+  /** The git server's host: github.com (when unset), or a GitHub Enterprise Server's, from GITHUB_SERVER_URL. */
+  host?: string;
 }
 
 /** The commit this run speaks for, and what it supersedes. */
@@ -304,7 +306,7 @@ export function secretsWithheld(env: NodeJS.ProcessEnv): string | undefined {
   return `pull request #${pr.number} comes from a fork, and GitHub gives runs for forks' pull requests no secrets`;
 }
 
-/** The host of an http(s) URL, or undefined. */
+/** The host name of an http(s) URL ("https://ghe.example.com" -> "ghe.example.com"), or undefined. */
 function hostOf(url: string | undefined): string | undefined {
   if (!url) return undefined;
   try {
@@ -329,5 +331,6 @@ function repositoryOf(env: NodeJS.ProcessEnv, payload: Payload): Repository {
   const [owner, name] = fullName.split('/');
   if (!owner || !name) throw new EventError('The repository is unknown: GITHUB_REPOSITORY is not set. Run this action in GitHub Actions.');
   const id = payload.repository?.id ?? env.GITHUB_REPOSITORY_ID;
-  return { id: id === undefined || id === '' ? undefined : String(id), owner, name };
+  const host = hostOf(env.GITHUB_SERVER_URL);
+  return { id: id === undefined || id === '' ? undefined : String(id), owner, name, ...(host ? { host } : {}) };
 }

@@ -1,6 +1,14 @@
 import type { z } from 'zod';
 import { DEFAULT_POLICY, RateGate, requestWithRetry, TransportError, type HttpResult, type RetryPolicy } from '../http/request.js';
-import { DeploymentListSchema, DeploymentSchema, ErrorBodySchema, type Deployment, type ListedDeployment } from './schemas.js';
+import {
+  DeploymentListSchema,
+  DeploymentSchema,
+  ErrorBodySchema,
+  ProjectSchema,
+  type Deployment,
+  type ListedDeployment,
+  type Project,
+} from './schemas.js';
 
 /** Team scope, sent as a query parameter on every request. */
 export type Scope = { teamId: string } | { slug: string } | Record<string, never>;
@@ -94,6 +102,15 @@ export class VercelClient {
   async listDeployments(query: Record<string, string>): Promise<{ deployments: ListedDeployment[]; next: NextPage }> {
     const page = await this.request('GET', '/v6/deployments', '/v6/deployments', query, DeploymentListSchema);
     return { deployments: page.deployments, next: nextPageOf(page.pagination.next) };
+  }
+
+  /**
+   * GET /v9/projects/{idOrName} (vercel/sdk `projectsGetProject`): the project, or a 404 VercelError.
+   * Vercel's CLI resolves a project the same way before it lists, at /v8 (packages/cli/src/util/projects/
+   * get-project-by-id-or-name.ts, which maps 404 to ProjectNotFound).
+   */
+  getProject(idOrName: string): Promise<Project> {
+    return this.request('GET', '/v9/projects/{idOrName}', `/v9/projects/${encodeURIComponent(idOrName)}`, {}, ProjectSchema);
   }
 
   /** The gate for one endpoint ("PATCH /v12/deployments/{id}/cancel"), made on first use. */

@@ -4,8 +4,11 @@ import type { Deployment } from './schemas.js';
 export interface GitInfo {
   sha?: string;
   branch?: string;
-  /** provider: github, gitlab, bitbucket, ... ; ids and names as that provider gives them. */
-  repo?: { provider: string; id?: string; owner?: string; name?: string };
+  /**
+   * provider: github, gitlab, bitbucket, ... ; ids and names as that provider gives them. `host`, for
+   * GitHub: github.com, or a GitHub Enterprise Server's host; undefined when the metadata does not say.
+   */
+  repo?: { provider: string; id?: string; owner?: string; name?: string; host?: string };
   /** The pull request number, when Vercel knows it. */
   prId?: number;
   /** The commit lives in another repository than the linked one: a build of a fork's pull request. */
@@ -53,16 +56,39 @@ function forkCommit(meta: Record<string, unknown>): true | undefined {
   return undefined;
 }
 
-/** From `gitSource` (GET /v13/deployments/{id}?withGitRepoInfo=true). */
+export const GITHUB_COM = 'github.com';
+
+/**
+ * The host of a GitHub gitSource: `github-custom-host` is GitHub Enterprise Server at its `host`;
+ * `github` and `github-limited` are github.com (vercel/sdk gitSource variants: only
+ * github-custom-host has a `host`). Undefined for other providers, or a custom host that names none.
+ */
+function githubHost(type: string, host: string | undefined): string | undefined {
+  if (type === 'github-custom-host') return text(host)?.toLowerCase();
+  return type === 'github' || type === 'github-limited' ? GITHUB_COM : undefined;
+}
+
+/**
+ * From `gitSource` (GET /v13/deployments/{id}?withGitRepoInfo=true). The repository is `repoId` or
+ * `org`+`repo` (GitHub), `projectId` (GitLab), `repoUuid` or `owner`+`slug` (Bitbucket),
+ * `repoId`+`owner`+`repo` (cursor-origin): vercel/sdk `CancelDeploymentGitSource1..9`, `GitSource10..19`.
+ */
 export function gitInfoFromSource(source: Deployment['gitSource']): GitInfo {
   if (!source) return {};
   const type = source.type ?? 'unknown';
   const provider = type.startsWith('github') ? 'github' : type;
-  const id = source.repoId ?? (source as Record<string, unknown>).projectId ?? (source as Record<string, unknown>).repoUuid;
+  const id = source.repoId ?? source.projectId ?? source.repoUuid;
+  const repo = {
+    provider,
+    id: id === undefined ? undefined : String(id),
+    owner: text(source.org) ?? text(source.owner),
+    name: text(source.repo) ?? text(source.slug),
+    host: githubHost(type, source.host),
+  };
   return strip({
     sha: source.sha?.toLowerCase(),
     branch: source.ref ?? undefined,
-    repo: { provider, id: typeof id === 'string' || typeof id === 'number' ? String(id) : undefined, owner: source.org, name: source.repo },
+    repo: strip(repo),
     prId: typeof source.prId === 'number' ? source.prId : undefined,
   });
 }
@@ -72,10 +98,16 @@ export function mergeGitInfo(meta: GitInfo, source: GitInfo): GitInfo {
   return strip({
     sha: meta.sha ?? source.sha,
     branch: meta.branch ?? source.branch,
-    repo: meta.repo ?? source.repo,
+    repo: meta.repo ? withHost(meta.repo, source.repo) : source.repo,
     prId: meta.prId ?? source.prId,
     forkCommit: meta.forkCommit,
   });
+}
+
+/** `meta` names no GitHub host: the gitSource of the same provider does. */
+function withHost(repo: NonNullable<GitInfo['repo']>, source: GitInfo['repo']): NonNullable<GitInfo['repo']> {
+  if (repo.host !== undefined || source?.provider !== repo.provider || source.host === undefined) return repo;
+  return { ...repo, host: source.host };
 }
 
 function strip<T extends object>(value: T): T {

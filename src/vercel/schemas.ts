@@ -12,6 +12,12 @@ export const IN_PROGRESS_STATES = ['QUEUED', 'INITIALIZING', 'BUILDING'] as cons
 /** A field whose shape the action does not depend on: a value of another type reads as absent. */
 const tolerant = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
 
+/**
+ * The fields of vercel/sdk's gitSource variants (`CancelDeploymentGitSource1..9`, `GitSource10..19` in
+ * `src/models/canceldeploymentresourceconfig.ts`) that name a commit and its repository: `repoId` or
+ * `org`+`repo` (github, github-limited, github-custom-host with its `host`), `projectId` (gitlab),
+ * `repoUuid` or `owner`+`slug` (bitbucket), `repoId`+`owner`+`repo` (cursor-origin).
+ */
 export const GitSourceSchema = z.looseObject({
   type: tolerant(z.string()),
   ref: tolerant(z.string().nullable()),
@@ -19,8 +25,21 @@ export const GitSourceSchema = z.looseObject({
   repoId: tolerant(z.union([z.string(), z.number()])),
   org: tolerant(z.string()),
   repo: tolerant(z.string()),
+  host: tolerant(z.string()),
+  projectId: tolerant(z.union([z.string(), z.number()])),
+  repoUuid: tolerant(z.string()),
+  owner: tolerant(z.string()),
+  slug: tolerant(z.string()),
   prId: tolerant(z.number().nullable()),
 });
+
+/**
+ * A custom environment (staging, qa, ...): Vercel names it here, with `target` null; `target` is only
+ * production, staging or null (vercel/sdk `CancelDeploymentCustomEnvironment`, list item
+ * `GetDeploymentsCustomEnvironment` {id, slug?}; `vercel list` shows `customEnvironment?.slug`,
+ * vercel/vercel packages/cli/src/commands/list/index.ts).
+ */
+const CustomEnvironmentSchema = z.looseObject({ id: z.string(), slug: tolerant(z.string()) });
 
 /** GET /v13/deployments/{id} and PATCH /v12/deployments/{id}/cancel both return this object. */
 export const DeploymentSchema = z.looseObject({
@@ -34,6 +53,7 @@ export const DeploymentSchema = z.looseObject({
   projectId: tolerant(z.string()),
   meta: tolerant(z.record(z.string(), z.unknown())),
   gitSource: tolerant(GitSourceSchema.nullable()),
+  customEnvironment: tolerant(CustomEnvironmentSchema.nullable()),
 });
 export type Deployment = z.infer<typeof DeploymentSchema>;
 
@@ -47,8 +67,17 @@ export const ListedDeploymentSchema = z.looseObject({
   target: tolerant(z.string().nullable()),
   projectId: tolerant(z.string()),
   meta: tolerant(z.record(z.string(), z.unknown())),
+  customEnvironment: tolerant(CustomEnvironmentSchema.nullable()),
 });
 export type ListedDeployment = z.infer<typeof ListedDeploymentSchema>;
+
+/** The custom environment a deployment belongs to, by slug (its id when Vercel gives no slug), or undefined. */
+export const customEnvironmentOf = (d: Pick<Deployment, 'customEnvironment'>): string | undefined =>
+  d.customEnvironment ? (d.customEnvironment.slug ?? d.customEnvironment.id) : undefined;
+
+/** GET /v9/projects/{idOrName}: only that it exists matters. */
+export const ProjectSchema = z.looseObject({ id: z.string(), name: tolerant(z.string()) });
+export type Project = z.infer<typeof ProjectSchema>;
 
 export const DeploymentListSchema = z.looseObject({
   deployments: z.array(ListedDeploymentSchema),
