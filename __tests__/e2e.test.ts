@@ -55,9 +55,10 @@ describe('by id', () => {
     expect(sim.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`PATCH /v12/deployments/${d.id}/cancel`]);
     expect(sim.requests[0]!.query).toEqual({ teamId: TEAM.id });
     expect(result.stdout).toContain(`${d.id} (${d.url}) canceled`);
-    expect(result.summary).toContain('| Deployment | URL | State before | State after | Outcome | Details | Inspect |');
-    expect(result.summary).toContain(`| \`${d.id}\` | [${d.url!.replace(/([_*[\]])/g, '\\$1')}](https://${d.url}/) |`);
-    expect(result.summary).toContain(`[Inspect](${d.inspectorUrl})`);
+    expect(result.summary).toContain('| Deployment | State | Outcome | Why |');
+    expect(result.summary).toContain(
+      `| [\`${d.id}\`](${d.inspectorUrl}) [${d.url!.replace(/([_*[\]])/g, '\\$1')}](https://${d.url}/) | CANCELED | ✅ canceled after `,
+    );
   });
 
   it('takes several ids separated by commas and newlines, in order, and treats a finished one as no failure', async () => {
@@ -92,7 +93,7 @@ describe('by id', () => {
       `PATCH /v12/deployments/${d.id}/cancel`,
     ]);
     expect(deploymentsOutput(result)[0]).toMatchObject({ id: d.id, outcome: 'canceled' });
-    expect(result.summary).toContain('| BUILDING | CANCELED |');
+    expect(result.summary).toContain('| BUILDING → CANCELED | ✅ canceled after ');
   });
 
   it('a deployment given by its id and by its URL is canceled and counted once', async () => {

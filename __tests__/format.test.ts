@@ -78,6 +78,8 @@ describe('outputsOf', () => {
 describe('logLine', () => {
   it('says what happened, with the state change', () => {
     expect(logLine(result({}))).toBe('✅ dpl_a (web-a.vercel.app) canceled: BUILDING -> CANCELED. canceled by this run');
+    // The state before is shown only when it was read: the same words for an id as for a URL.
+    expect(logLine(result({ stateBefore: null }))).toBe('✅ dpl_a (web-a.vercel.app) canceled: CANCELED. canceled by this run');
     expect(
       logLine(result({ id: null, url: 'x.vercel.app', readyState: null, stateBefore: null, outcome: 'failed', reason: 'not found' })),
     ).toBe('❌ x.vercel.app failed. not found');
@@ -94,20 +96,38 @@ describe('countsLine', () => {
 });
 
 describe('summaryMarkdown', () => {
-  it('renders a row per deployment with links', () => {
-    const md = summaryMarkdown('Cancel Vercel deployments', ['1 deployment: 1 canceled.'], [result({ stateBefore: null })]);
+  it('renders a row per deployment: the id linked to its inspector page, the URL, the state, the outcome with the build time, why', () => {
+    const md = summaryMarkdown(
+      'Cancel Vercel deployments',
+      ['1 deployment: 1 canceled.'],
+      [result({ canceledAt: 1767225600000 + 192_000 })],
+    );
     expect(md).toBe(
       [
         '## Cancel Vercel deployments',
         '',
         '1 deployment: 1 canceled.',
         '',
-        '| Deployment | URL | State before | State after | Outcome | Details | Inspect |',
-        '|---|---|---|---|---|---|---|',
-        '| `dpl_a` | [web-a.vercel.app](https://web-a.vercel.app/) | in progress | CANCELED | ✅ canceled | canceled by this run | [Inspect](https://vercel.com/acme/web/a) |',
+        'Stopped 1 build that had been running 3 min 12 s in all.',
+        '',
+        '| Deployment | State | Outcome | Why |',
+        '|---|---|---|---|',
+        '| [`dpl_a`](https://vercel.com/acme/web/a) [web-a.vercel.app](https://web-a.vercel.app/) | BUILDING → CANCELED | ✅ canceled after 3 min 12 s | canceled by this run |',
         '',
       ].join('\n'),
     );
+  });
+
+  it('a dry run: each row says so, with how long the build has been running, and the total it would stop', () => {
+    const now = 1767225600000 + 3_723_000;
+    const rows = [
+      result({ outcome: 'would-cancel', readyState: 'BUILDING', canceledAt: null }),
+      result({ outcome: 'already-finished', readyState: 'READY' }),
+    ];
+    const md = summaryMarkdown('t (dry run: nothing was canceled)', [], rows, now);
+    expect(md).toContain('Dry run: would stop 1 build that have been running 1 h 02 min in all.');
+    expect(md).toContain('| BUILDING | 🔎 would cancel (dry run), running 1 h 02 min |');
+    expect(md).toContain('| BUILDING → READY | ☑️ already finished |');
   });
 
   it('escapes API text so it cannot break the table or inject HTML or links', () => {
@@ -116,9 +136,9 @@ describe('summaryMarkdown', () => {
       [],
       [result({ url: null, inspectorUrl: 'javascript:alert(1)', reason: 'a | b\n<img src=x> [x](http://evil)', outcome: 'failed' })],
     );
-    const row = md.split('\n').find((l) => l.startsWith('| `dpl_a`'))!;
+    const row = md.split('\n').find((l) => l.startsWith('| `dpl_a`'))!; // no link: the inspector URL is not http(s)
     // The line break is shown as `\n`; markup is backslash-escaped; `http\://` is no autolink.
-    expect(row).toBe('| `dpl_a` | — | BUILDING | CANCELED | ❌ failed | a \\| b\\\\n\\<img src=x\\> \\[x\\](http\\:\\//evil) | Inspect |');
+    expect(row).toBe('| `dpl_a` | BUILDING → CANCELED | ❌ failed | a \\| b\\\\n\\<img src=x\\> \\[x\\](http\\:\\//evil) |');
   });
 
   it('folds the deployments left alone into a details block below the ones acted on', () => {
@@ -132,9 +152,9 @@ describe('summaryMarkdown', () => {
       ],
     );
     const details = md.indexOf('<details><summary>2 deployments left alone (skipped), and why</summary>');
-    expect(details).toBeGreaterThan(md.indexOf('| `dpl_done` |'));
-    expect(md.indexOf('| `dpl_skip1` |')).toBeGreaterThan(details);
-    expect(md.indexOf('| `dpl_skip2` |')).toBeGreaterThan(details);
+    expect(details).toBeGreaterThan(md.indexOf('| [`dpl_done`]'));
+    expect(md.indexOf('| [`dpl_skip1`]')).toBeGreaterThan(details);
+    expect(md.indexOf('| [`dpl_skip2`]')).toBeGreaterThan(details);
     expect(md.trimEnd().endsWith('</details>')).toBe(true);
     // Blank lines around the table, or GitHub renders it as text inside <details>.
     expect(md).toContain('</summary>\n\n| Deployment |');

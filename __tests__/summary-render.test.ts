@@ -39,7 +39,7 @@ const bodyRows = (html: string) => [...html.matchAll(/<tbody>([\s\S]*?)<\/tbody>
 /** Tags the summary itself makes: a heading, paragraphs, tables, links, code, the skipped rows' details. */
 const OURS = new Set(['h2', 'p', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'a', 'code', 'details', 'summary', 'br']);
 
-/** Links the action makes for a row: the deployment (when its url makes an https URL) and Inspect. */
+/** Links the action makes for a row: its URL (when it makes an https URL), and its id to the inspector page (an id as Vercel makes them). */
 function expectedLinks(r: DeploymentResult): number {
   const ok = (href: string) => {
     try {
@@ -49,7 +49,7 @@ function expectedLinks(r: DeploymentResult): number {
       return false;
     }
   };
-  return (r.url && ok(`https://${r.url}`) ? 1 : 0) + (r.inspectorUrl && ok(r.inspectorUrl) ? 1 : 0);
+  return (r.url && ok(`https://${r.url}`) ? 1 : 0) + (r.id && /^[\w-]+$/.test(r.id) && r.inspectorUrl && ok(r.inspectorUrl) ? 1 : 0);
 }
 
 function expectSafe(html: string, raw: DeploymentResult[]): void {
@@ -64,6 +64,11 @@ function expectSafe(html: string, raw: DeploymentResult[]): void {
 }
 
 describe('the summary, rendered', () => {
+  it('four columns, so that it reads at GitHub's summary width (~900 px: checked by eye in Chromium)', () => {
+    const html = render(['1 deployment: 1 canceled.'], [result({})]);
+    expect([...html.matchAll(/<th>(.*?)<\/th>/g)].map((m) => m[1])).toEqual(['Deployment', 'State', 'Outcome', 'Why']);
+  });
+
   it('hostile urls, ids and reasons stay text in their own cell: the issue 10 cases', () => {
     const results = [
       result({

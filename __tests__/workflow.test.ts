@@ -148,7 +148,8 @@ describe('npm run demo', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/3 deployments: 2 canceled, 1 already finished\./);
     expect(stdout).toMatch(/^canceled-count: 2$/m);
-    expect(stdout).toContain('| Deployment | URL | State before | State after | Outcome | Details | Inspect |');
+    expect(stdout).toContain('| Deployment | State | Outcome | Why |');
+    expect(stdout).toMatch(/^Stopped 2 builds that had been running \d+ h \d\d min in all\.$/m);
   });
 });
 

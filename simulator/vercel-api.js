@@ -187,6 +187,11 @@ export class VercelSimulator {
   /** @type {Map<string, { id: string, name: string, ownerId: string, createdAt: number }>} projectId -> project */
   #projects = new Map();
   #addedCount = 0;
+  /**
+   * When deployments added without `createdAt` were created: an hour before the simulator was made
+   * (by its clock), one second apart, so that build times read like real ones.
+   */
+  #createdBase = 0;
   #server = new SimulatorServer({
     route: (request) => this.#route(request),
     bugBody: (message) => errorBody('internal_server_error', message),
@@ -207,6 +212,7 @@ export class VercelSimulator {
   constructor(options = {}) {
     /** Vercel's clock minus this machine's, in ms: a skewed server clock. */
     this.clockOffsetMs = Number(options.clockOffsetMs ?? 0) || 0;
+    this.#createdBase = Math.floor((Date.now() + this.clockOffsetMs) / 1000) * 1000 - 3_600_000;
     /** Artificial delay added to every response, in ms. */
     this.latencyMs = Math.max(0, Number(options.latencyMs ?? 0) || 0);
     this.rateLimit = { limit: RATE_LIMIT, windowMs: 60_000, enforce: false, ...options.rateLimit };
@@ -262,7 +268,7 @@ export class VercelSimulator {
     const ownerSlug = this.#ownerSlug(ownerId);
     const name = fields.name ?? 'my-app';
     const id = fields.id ?? `dpl_${randomString(24)}`;
-    const createdAt = fields.createdAt ?? fields.created ?? BASE_CREATED_AT + index * 1000;
+    const createdAt = fields.createdAt ?? fields.created ?? this.#createdBase + index * 1000;
     const readyState = fields.readyState ?? 'BUILDING';
     const meta = fields.meta ?? {};
     const creatorUid = this.#userIdForOwner(ownerId) ?? ownerId;
