@@ -64,7 +64,7 @@ function expectSafe(html: string, raw: DeploymentResult[]): void {
 }
 
 describe('the summary, rendered', () => {
-  it('four columns, so that it reads at GitHub's summary width (~900 px: checked by eye in Chromium)', () => {
+  it("four columns, so that it reads at GitHub's summary width (~900 px: checked by eye in Chromium)", () => {
     const html = render(['1 deployment: 1 canceled.'], [result({})]);
     expect([...html.matchAll(/<th>(.*?)<\/th>/g)].map((m) => m[1])).toEqual(['Deployment', 'State', 'Outcome', 'Why']);
   });
