@@ -67,6 +67,10 @@ it('reports every section, marked as quick mode, with the machine it ran on', ()
   // This Node and Node 24 (one of them when this Node is a Node 24).
   expect(results.nodes.map((n) => n.version)).toEqual([...new Set([process.version, 'v24.21.0'])]);
   expect(readFileSync(join(out, 'bench.svg'), 'utf8')).toMatch(/^<svg /);
+  // What README's Performance section would quote: start-up per Node, the baselines, peak RSS.
+  const readme = readFileSync(join(out, 'README-performance.md'), 'utf8');
+  for (const node of nodes) expect(readme).toContain(`- Cancelling one id, ${node}, http: `);
+  expect(readme).toContain('sequential loop of `curl -X PATCH`');
 });
 
 it('starts node -e 0, the floor and the action under each Node, over http (and https when openssl exists)', () => {

@@ -227,3 +227,38 @@ ${rssSection(results.rss)}
 ${results.bundle.map((b) => `| ${code(b.file)} | ${(b.bytes / 1024).toFixed(0)} kB |`).join('\n')}
 `;
 }
+
+/** The few medians README's Performance section quotes, written there by the benchmark itself (between its markers). */
+export function readmeSummary(results) {
+  const lines = [];
+  const m = results.machine;
+  const startRuns = results.startup.runs;
+  for (const group of results.startup.groups.filter((g) => g.protocol === 'http')) {
+    const by = Object.fromEntries(group.commands.map((c) => [c.name, c.ms.median]));
+    lines.push(
+      `- Cancelling one id, ${group.node}, http: ${ms(by.action)} against ${ms(by.node)} for ${code('node -e 0')} (+${ms(by.action - by.node)}) and ${ms(by.floor)} for a one-PATCH script (+${ms(by.action - by.floor)}).`,
+    );
+  }
+  const top = Math.max(...results.superseded.cells.map((c) => c.latencyMs));
+  for (const c of results.superseded.cells.filter((c) => c.latencyMs === top && (c.n === 50 || c.n === 200))) {
+    const made = c.requests[0];
+    lines.push(
+      `- Superseded, N = ${c.n} at ${top} ms per request, ${c.node}: ${ms(c.ms.median)}, ${ratio(c.ms.median, c.bound)} the 3-round-trip bound (${ms(c.bound)}); ${made.vercel.total} Vercel and ${made.github.total} GitHub requests.`,
+    );
+  }
+  const b = results.baselines;
+  lines.push(
+    `- N = ${b.n} at ${b.latencyMs} ms, given the ids: ${b.rows
+      .filter((r) => !r.name.startsWith('action'))
+      .map((r) => `${r.label.replace(/ \(ids given[^)]*\)/, '')} ${ms(r.ms.median)}`)
+      .join('; ')}.`,
+  );
+  for (const r of results.rss.rows.filter((r) => r.name === 'action')) {
+    const node = results.rss.rows.find((o) => o.node === r.node && o.name === 'node');
+    lines.push(`- Peak RSS by id, ${r.node}: ${mib(r.kb.median)} (${code('node -e 0')}: ${mib(node.kb.median)}).`);
+  }
+  return `Medians of ${startRuns} (start-up) and ${results.superseded.runs} (superseded) interleaved runs by ${code('npm run bench')} on ${results.date.slice(0, 10)}
+(${m.cpu}, ${m.cores} cores, load average ${m.loadavg[0]} at the start); min and max are in BENCHMARKS.md.
+
+${lines.join('\n')}`;
+}

@@ -12,7 +12,7 @@
 // stepEnvironment: every declared input set, the GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files made
 // for the step) in the runner model's clean environment: PATH and HOME, no NODE_EXTRA_CA_CERTS
 // (this machine sets it; GitHub's runners do not). Compared commands run interleaved.
-// Writes BENCHMARKS.md and docs/bench.svg; BENCH_QUICK=1 runs tiny settings (a sanity check, no
+// Writes BENCHMARKS.md, docs/bench.svg and the figures README's Performance section quotes; BENCH_QUICK=1 runs tiny settings (a sanity check, no
 // figures worth quoting) and writes only into BENCH_OUT, a directory, when given (also results.json).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -24,7 +24,7 @@ import { loadEvent, parseOutputFile, stepEnvironment } from '../simulator/github
 import { VercelSimulator } from '../simulator/vercel-api.js';
 import { benchChart } from './bench-chart.mjs';
 import { canMeasureRss, interleaved, machineState, mustRun, peakRssKb, summary } from './bench-lib.mjs';
-import { benchReport } from './bench-report.mjs';
+import { benchReport, readmeSummary } from './bench-report.mjs';
 import { selfSignedCertificate, tlsFront } from './bench-tls.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -36,6 +36,9 @@ const TOKEN = 'vrc_bench_token';
 const OWNER = 'user_bench';
 /** Vercel lists at most 100 deployments a page (vercel-api notes: `limit` max 100; the CLI paginator asks for 100). */
 const LIST_PAGE = 100;
+/** README's Performance section quotes this run between these markers. */
+const README_START = '<!-- bench:start (written by npm run bench) -->';
+const README_END = '<!-- bench:end -->';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const settings = QUICK
@@ -457,9 +460,15 @@ try {
     writeFileSync(join(outDir, 'BENCHMARKS.md'), md);
     writeFileSync(join(outDir, 'bench.svg'), svg);
     writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(join(outDir, 'README-performance.md'), `${readmeSummary(results)}\n`);
   } else if (!QUICK) {
     writeFileSync(join(root, 'BENCHMARKS.md'), md);
     writeFileSync(join(root, 'docs', 'bench.svg'), svg);
+    const readme = join(root, 'README.md');
+    const [before, rest] = readFileSync(readme, 'utf8').split(README_START);
+    const after = rest?.split(README_END)[1];
+    if (after === undefined) throw new Error(`README.md: no ${README_START} … ${README_END} in the Performance section`);
+    writeFileSync(readme, `${before}${README_START}\n${readmeSummary(results)}\n${README_END}${after}`);
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
