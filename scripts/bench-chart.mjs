@@ -10,15 +10,17 @@
  * }} chart
  */
 export function benchChart({ title, sizes, lines, points }) {
-  const width = 620;
+  const width = 900;
   const height = 360;
-  const pad = { left: 60, right: 20, top: 30, bottom: 45 };
+  // The legend stands right of the plot, where no point can fall on it.
+  const pad = { left: 60, right: 340, top: 30, bottom: 45 };
+  const legendX = width - pad.right + 20;
   const maxN = Math.max(...sizes);
   const maxY = Math.max(1, ...lines.flatMap((l) => l.points.map(([, ms]) => ms)), ...points.map((p) => p.ms)) * 1.1;
   const x = (n) => pad.left + (n / maxN) * (width - pad.left - pad.right);
   const y = (ms) => height - pad.bottom - (ms / maxY) * (height - pad.top - pad.bottom);
   const legend = (row, color, label, mark) =>
-    `${mark(pad.left + 24, pad.top + 14 + row * 18)}<text x="${pad.left + 42}" y="${pad.top + 18 + row * 18}" fill="${color}" font-size="12">${escape(label)}</text>`;
+    `${mark(legendX + 12, pad.top + 14 + row * 18)}<text x="${legendX + 30}" y="${pad.top + 18 + row * 18}" fill="${color}" font-size="12">${escape(label)}</text>`;
   const series = lines.map(
     ({ label, color, dash, points: pts }, row) =>
       `<polyline fill="none" stroke="${color}" stroke-width="2.5"${dash ? ` stroke-dasharray="${dash}"` : ''} points="${pts.map(([n, ms]) => `${x(n).toFixed(1)},${y(ms).toFixed(1)}`).join(' ')}"/>` +
@@ -45,10 +47,10 @@ export function benchChart({ title, sizes, lines, points }) {
   );
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">
 <rect width="100%" height="100%" fill="white"/>
-<text x="${width / 2}" y="18" text-anchor="middle" font-size="14">${escape(title)}</text>
+<text x="${pad.left}" y="18" font-size="14">${escape(title)}</text>
 ${yTicks.join('\n')}
 ${xTicks.join('')}
-<text x="${width / 2}" y="${height - 8}" text-anchor="middle" font-size="12">N stale deployments</text>
+<text x="${(pad.left + width - pad.right) / 2}" y="${height - 8}" text-anchor="middle" font-size="12">N stale deployments</text>
 ${series.join('\n')}
 ${marks.join('\n')}
 </svg>

@@ -113,7 +113,7 @@ function baselineSection({ n, latencyMs, runs, rows }) {
 The same world as in section 2. The baselines are given the ${n} ids: they neither list nor check
 ancestry. ${code('curl')} and the SDK loop run in the same clean environment (PATH and HOME).
 
-| approach | min | median | max | median ÷ ${action ? 'the first action row' : '–'} | Vercel requests | GitHub requests |
+| approach | min | median | max | median ÷ ${action ? `the action's (${action.name.replace(/^action-/, '')})` : '–'} | Vercel requests | GitHub requests |
 |---|---:|---:|---:|---:|---|---|
 ${rows
   .map(
@@ -176,7 +176,7 @@ function noiseLine(results) {
   const spreads = results.startup.groups.flatMap((g) => g.commands.map((c) => c.ms.max - c.ms.min));
   const relative = results.startup.groups.flatMap((g) => g.commands.map((c) => (c.ms.max - c.ms.min) / c.ms.median));
   return `Noise in this run: the start-up commands' max − min ranged from ${ms(Math.min(...spreads))} to ${ms(Math.max(...spreads))}
-(${(Math.min(...relative) * 100).toFixed(0)}–${(Math.max(...relative) * 100).toFixed(0)}% of their medians).`;
+  (${(Math.min(...relative) * 100).toFixed(0)}–${(Math.max(...relative) * 100).toFixed(0)}% of their medians).`;
 }
 
 export function benchReport(results) {

@@ -383,9 +383,12 @@ async function peakRss(nodeList) {
 
 function tool(command, args) {
   try {
+    // The name and version only: 'curl 7.88.1', 'OpenSSL 3.0.19'.
     return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
-      .split('\n')[0]
-      .trim();
+      .trim()
+      .split(/\s+/)
+      .slice(0, 2)
+      .join(' ');
   } catch {
     return null;
   }
@@ -428,7 +431,7 @@ try {
     sizes: settings.sizes,
     lines: [
       ...nodeList.map((node, i) => ({
-        label: `the action, ${node.label}`,
+        label: `the action, superseded mode, ${node.label}`,
         color: ['#06c', '#0a7'][i % 2],
         points: sup.cells.filter((c) => c.latencyMs === latencyMs && c.node === node.label).map((c) => [c.n, c.ms.median]),
       })),
@@ -439,7 +442,7 @@ try {
         points: settings.sizes.map((n) => [n, 3 * latencyMs]),
       },
       {
-        label: `list pages + 2 round trips (Vercel lists ${LIST_PAGE} a page)`,
+        label: `(list pages + 2) round trips, ${LIST_PAGE} a page`,
         color: '#bbb',
         dash: '2 3',
         points: settings.sizes.map((n) => [n, (Math.ceil((n + 1) / LIST_PAGE) + 2) * latencyMs]),
@@ -448,7 +451,7 @@ try {
     points: base.rows
       .filter((r) => !r.name.startsWith('action'))
       .map((r, i) => ({
-        label: `N = ${base.n}: ${r.label.replace(/`/g, '')}`,
+        label: `${{ 'curl-loop': 'curl -X PATCH loop', 'curl-parallel': 'curl --parallel', 'sdk-loop': '@vercel/sdk loop' }[r.name] ?? r.name}, N = ${base.n}, ids given`,
         color: ['#d33', '#e80', '#a3c'][i % 3],
         n: base.n,
         ms: r.ms.median,
