@@ -243,7 +243,7 @@ export function readmeSummary(results) {
   for (const c of results.superseded.cells.filter((c) => c.latencyMs === top && (c.n === 50 || c.n === 200))) {
     const made = c.requests[0];
     lines.push(
-      `- Superseded, N = ${c.n} at ${top} ms per request, ${c.node}: ${ms(c.ms.median)}, ${ratio(c.ms.median, c.bound)} the 3-round-trip bound (${ms(c.bound)}); ${made.vercel.total} Vercel and ${made.github.total} GitHub requests.`,
+      `- Superseded, N = ${c.n} at ${top} ms per request, ${c.node}: ${ms(c.ms.median)}, ${ratio(c.ms.median, c.bound)} the 3-round-trip bound (${ms(c.bound)}${c.listPagesNeeded > 1 ? `; ${c.listPagesNeeded} list pages: ${ms(c.pagedBound)}` : ''}); ${made.vercel.total} Vercel and ${made.github.total} GitHub requests.`,
     );
   }
   const b = results.baselines;

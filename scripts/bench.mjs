@@ -15,7 +15,7 @@
 // Writes BENCHMARKS.md, docs/bench.svg and the figures README's Performance section quotes; BENCH_QUICK=1 runs tiny settings (a sanity check, no
 // figures worth quoting) and writes only into BENCH_OUT, a directory, when given (also results.json).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -398,6 +398,7 @@ const started = Date.now();
 const machine = machineState();
 console.error(`npm run bench${QUICK ? ' (quick)' : ''}: ${machine.cpu}, ${machine.cores} cores, load ${machine.loadavg.join(' ')}`);
 try {
+  if (!existsSync(DIST)) throw new Error(`${DIST} is missing: run npm run build first`);
   const nodeList = nodes();
   const tls = selfSignedCertificate(work);
   console.error('start-up ...');
