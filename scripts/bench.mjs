@@ -472,7 +472,7 @@ try {
     const [before, rest] = readFileSync(readme, 'utf8').split(README_START);
     const after = rest?.split(README_END)[1];
     if (after === undefined) throw new Error(`README.md: no ${README_START} … ${README_END} in the Performance section`);
-    writeFileSync(readme, `${before}${README_START}\n${readmeSummary(results)}\n${README_END}${after}`);
+    writeFileSync(readme, `${before}${README_START}\n\n${readmeSummary(results)}\n\n${README_END}${after}`); // as Prettier lays it out
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
