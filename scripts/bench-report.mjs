@@ -200,7 +200,7 @@ Every figure below was measured in that run; nothing here is edited by hand.
 - Every process starts the way GitHub's runner starts the action (${code('simulator/github-runner.js')}
   ${code('stepEnvironment')}): every input declared in ${code('action.yml')} set, GITHUB_* from the event, fresh
   GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files for each step, and otherwise only PATH and HOME: no
-  ${code('NODE_EXTRA_CA_CERTS')} (set on the machine this was written for, never on GitHub's runners) except on
+  ${code('NODE_EXTRA_CA_CERTS')} (${m.extraCaCerts ? 'set in the environment this benchmark was started from' : 'not set where this benchmark was started either'}; GitHub's hosted runners set none) except on
   the https rows, where every command of a comparison gets the same one.
 - Wall time: from spawning the process to its exit, timed by the benchmark process.
 - Compared commands run interleaved (A B C, B C A, C A B, …) after ${results.settings.warmups} untimed warm-up run(s) each.

@@ -413,7 +413,7 @@ try {
     quick: QUICK,
     date: new Date(started).toISOString(),
     durationS: Math.round((Date.now() - started) / 1000),
-    machine: { ...machine, loadavgEnd: machineState().loadavg },
+    machine: { ...machine, loadavgEnd: machineState().loadavg, extraCaCerts: Boolean(process.env.NODE_EXTRA_CA_CERTS) },
     nodes: nodeList.map(({ label, version }) => ({ label, version })),
     tools: { curl: tool('curl', ['--version']), openssl: tool('openssl', ['version']) },
     settings,
