@@ -12,28 +12,27 @@
 // stepEnvironment: every declared input set, the GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files made
 // for the step) in the runner model's clean environment: PATH and HOME, no NODE_EXTRA_CA_CERTS
 // (this machine sets it; GitHub's runners do not). Compared commands run interleaved.
-// Writes BENCHMARKS.md, docs/bench.svg and the figures README's Performance section quotes; BENCH_QUICK=1 runs tiny settings (a sanity check, no
-// figures worth quoting) and writes only into BENCH_OUT, a directory, when given (also results.json).
+// Writes BENCHMARKS.md, docs/bench.svg and the figures README's Performance section quotes.
+// BENCH_QUICK=1 runs tiny settings (a sanity check, no figures worth quoting) and writes only into
+// BENCH_OUT, a directory, when given (with results.json); BENCH_OUT also takes a full run's files.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GitHubSimulator, linearHistory } from '../simulator/github-api.js';
-import { loadEvent, parseOutputFile, stepEnvironment } from '../simulator/github-runner.js';
+import { parseOutputFile } from '../simulator/github-runner.js';
 import { VercelSimulator } from '../simulator/vercel-api.js';
 import { benchChart } from './bench-chart.mjs';
 import { canMeasureRss, interleaved, machineState, mustRun, peakRssKb, summary } from './bench-lib.mjs';
 import { benchReport, readmeSummary } from './bench-report.mjs';
 import { selfSignedCertificate, tlsFront } from './bench-tls.mjs';
+import { githubRequests, OWNER, stepIn, supersededStepIn, supersededWorld, TOKEN, vercelRequests } from './bench-world.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const DIST = join(root, 'dist', 'index.js');
 const FLOOR = join(root, 'scripts', 'bench-floor.mjs');
 const SDK_LOOP = join(root, 'scripts', 'bench-sdk-cancel.mjs');
 const NODE_24 = 'node@24.21.0'; // as __tests__/node24.test.ts
-const TOKEN = 'vrc_bench_token';
-const OWNER = 'user_bench';
 /** Vercel lists at most 100 deployments a page (vercel-api notes: `limit` max 100; the CLI paginator asks for 100). */
 const LIST_PAGE = 100;
 /** README's Performance section quotes this run between these markers. */
@@ -56,33 +55,9 @@ const settings = QUICK
 const outDir = process.env.BENCH_OUT;
 const work = mkdtempSync(join(tmpdir(), 'vercel-cancel-bench-'));
 
-/** A fresh step: the runner model's environment and files for the given `with:`, event and extra variables. */
-async function step(inputs, event = { name: 'workflow_dispatch' }, extra = {}) {
-  const dir = mkdtempSync(join(work, 'step-'));
-  return stepEnvironment({ with: inputs, event, env: extra }, dir);
-}
-
-/** Request counts by kind, from a simulator's record. */
-function vercelRequests(requests) {
-  const kind = (r) =>
-    r.method === 'GET' && /^\/v\d+\/deployments$/.test(r.path)
-      ? 'list'
-      : r.method === 'GET' && /^\/v\d+\/deployments\/[^/]+$/.test(r.path)
-        ? 'read'
-        : r.method === 'PATCH' && /\/cancel$/.test(r.path)
-          ? 'cancel'
-          : 'other';
-  return count(requests, kind, ['list', 'read', 'cancel', 'other']);
-}
-function githubRequests(requests) {
-  const kind = (r) => (/^\/repos\/[^/]+\/[^/]+\/commits$/.test(r.path) ? 'commits' : /\/compare\//.test(r.path) ? 'compare' : 'other');
-  return count(requests, kind, ['commits', 'compare', 'other']);
-}
-function count(requests, kind, kinds) {
-  const counts = Object.fromEntries(kinds.map((k) => [k, 0]));
-  for (const r of requests) counts[kind(r)]++;
-  return { total: requests.length, ...counts };
-}
+/** A fresh step in this run's scratch directory. */
+const step = (inputs, event, extra) => stepIn(work, inputs, event, extra);
+const supersededStep = (w) => supersededStepIn(work, w);
 
 /** The distinct values seen over the runs (request counts should not vary; if they do, the report shows it). */
 const distinct = (values) => [...new Set(values.map((v) => JSON.stringify(v)))].map((v) => JSON.parse(v));
@@ -167,43 +142,6 @@ async function startup(nodeList, tls) {
 }
 
 // ------------------------------------------------------------------------------------- 2. superseded
-
-/** Simulators with N stale in-progress deployments on main (one commit each, a linear history) and the current commit's own. */
-async function supersededWorld(n, latencyMs) {
-  const vercel = new VercelSimulator({ latencyMs });
-  vercel.addUser({ id: OWNER, token: TOKEN });
-  const github = new GitHubSimulator({ latencyMs });
-  github.addRepo({ owner: 'acme', repo: 'web', id: 7 });
-  const commits = linearHistory(n + 1);
-  github.addCommits('acme', 'web', commits);
-  const meta = (sha) => ({ githubCommitSha: sha, githubCommitRef: 'main', githubRepoId: '7', githubOrg: 'acme', githubRepo: 'web' });
-  const stale = commits.slice(0, n).map((c) => vercel.addDeployment({ ownerId: OWNER, readyState: 'BUILDING', meta: meta(c.sha) }).id);
-  const head = commits[n].sha;
-  const current = vercel.addDeployment({ ownerId: OWNER, readyState: 'BUILDING', meta: meta(head) }).id;
-  const [api, githubApi] = await Promise.all([vercel.start(), github.start()]);
-  const canceled = () => stale.filter((id) => vercel.getDeployment(id).readyState === 'CANCELED').length;
-  const check = (label) => {
-    if (canceled() !== n || vercel.getDeployment(current).readyState === 'CANCELED') {
-      throw new Error(
-        `${label}: canceled ${canceled()} of ${n} stale deployments (the current one: ${vercel.getDeployment(current).readyState})`,
-      );
-    }
-  };
-  return { vercel, github, api, githubApi, stale, head, check, stop: () => Promise.all([vercel.stop(), github.stop()]) };
-}
-
-/** The action's step in superseded mode on a push of the world's head to main. */
-function supersededStep(w) {
-  const push = loadEvent('push', (p) => {
-    Object.assign(p, { ref: 'refs/heads/main', after: w.head });
-    p.repository = { ...p.repository, id: 7, full_name: 'acme/web' };
-  });
-  return step(
-    { token: TOKEN, 'api-url': w.api, 'github-token': 'ghs_bench' },
-    { name: 'push', payload: push },
-    { GITHUB_API_URL: w.githubApi },
-  );
-}
 
 /** One superseded run of the action: wall time; the requests it made go into `made`. */
 async function supersededRun(node, n, latencyMs, made) {
