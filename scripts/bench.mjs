@@ -1,269 +1,417 @@
-// npm run bench: how close the action comes to the fewest round trips possible, and how little it
-// adds on top of starting Node, against what users do today. Prints a markdown table and writes it
-// to BENCHMARKS.md, with a chart (docs/bench.svg) of wall time against N.
-// Everything runs against the local API simulations (simulator/) on 127.0.0.1 with injected latency.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+// npm run bench: what the action costs over the least that could do its job, measured in one run.
+//   1. Start-up, cancelling one id at 0 ms latency: the action against `node -e 0` and against the
+//      floor (scripts/bench-floor.mjs: one PATCH, the outputs file), under Node 20 and Node 24, over
+//      http and over https (a local TLS front with a self-signed certificate).
+//   2. Superseded mode, N stale builds at 0 ms and at 100 ms per request, against the physical bound:
+//      3 round trips (the list, one ancestry call, every cancel at once), never the action's own
+//      algorithm; with the Vercel and GitHub requests each run made (the simulators record them).
+//   3. N = 50 the way users do it without the action: a sequential `curl -X PATCH` loop, one
+//      `curl --parallel`, @vercel/sdk cancelDeployment in a loop (all given the ids).
+//   4. Peak RSS of each process (GNU time: the kernel's ru_maxrss at exit).
+// Every process starts the way the runner starts the action (simulator/github-runner.js
+// stepEnvironment: every declared input set, the GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files made
+// for the step) in the runner model's clean environment: PATH and HOME, no NODE_EXTRA_CA_CERTS
+// (this machine sets it; GitHub's runners do not). Compared commands run interleaved.
+// Writes BENCHMARKS.md, docs/bench.svg and the figures README's Performance section quotes.
+// BENCH_QUICK=1 runs tiny settings (a sanity check, no figures worth quoting) and writes only into
+// BENCH_OUT, a directory, when given (with results.json); BENCH_OUT also takes a full run's files.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GitHubSimulator, linearHistory } from '../simulator/github-api.js';
-import { loadEvent, stepEnvironment } from '../simulator/github-runner.js';
+import { parseOutputFile } from '../simulator/github-runner.js';
 import { VercelSimulator } from '../simulator/vercel-api.js';
+import { benchChart } from './bench-chart.mjs';
+import { canMeasureRss, interleaved, machineState, mustRun, peakRssKb, summary } from './bench-lib.mjs';
+import { benchReport, readmeSummary } from './bench-report.mjs';
+import { selfSignedCertificate, tlsFront } from './bench-tls.mjs';
+import { githubRequests, OWNER, stepIn, supersededStepIn, supersededWorld, TOKEN, vercelRequests } from './bench-world.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const DIST = join(root, 'dist/index.js');
-const LATENCY_MS = 100;
-const CONCURRENCY = 10; // src/cancel.ts DEFAULT_CONCURRENCY
-const STARTUP_RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 21);
-const SUPERSEDED_RUNS = Number(process.env.BENCH_SUPERSEDED_RUNS ?? 3);
-const SIZES = [10, 50, 200];
-const TOKEN = 'vrc_bench_token';
+const DIST = join(root, 'dist', 'index.js');
+const FLOOR = join(root, 'scripts', 'bench-floor.mjs');
+const SDK_LOOP = join(root, 'scripts', 'bench-sdk-cancel.mjs');
+const NODE_24 = 'node@24.21.0'; // as __tests__/node24.test.ts
+/** Vercel lists at most 100 deployments a page (vercel-api notes: `limit` max 100; the CLI paginator asks for 100). */
+const LIST_PAGE = 100;
+/** README's Performance section quotes this run between these markers. */
+const README_START = '<!-- bench:start (written by npm run bench) -->';
+const README_END = '<!-- bench:end -->';
+
+const QUICK = process.env.BENCH_QUICK === '1';
+const settings = QUICK
+  ? { warmups: 0, startupRuns: 2, supersededRuns: 1, baselineRuns: 1, rssRuns: 1, sizes: [1, 5], latencies: [0, 20], baselineN: 5 }
+  : {
+      warmups: 1,
+      startupRuns: 21,
+      supersededRuns: 5,
+      baselineRuns: 5,
+      rssRuns: 5,
+      sizes: [1, 5, 50, 200],
+      latencies: [0, 100],
+      baselineN: 50,
+    };
+const outDir = process.env.BENCH_OUT;
 const work = mkdtempSync(join(tmpdir(), 'vercel-cancel-bench-'));
 
-/** Run a command to its end; resolve its wall time in ms. Asynchronous: the simulators live in this process. */
-function timed(command, args, env = {}, exactEnv = false) {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(command, args, { env: exactEnv ? env : { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (c) => (output += c));
-    child.stderr.on('data', (c) => (output += c));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      if (code !== 0) reject(new Error(`${command} ${args.join(' ')} exited ${code}:\n${output.slice(0, 2000)}`));
-      else resolve(ms);
-    });
+/** A fresh step in this run's scratch directory. */
+const step = (inputs, event, extra) => stepIn(work, inputs, event, extra);
+const supersededStep = (w) => supersededStepIn(work, w);
+
+/** The distinct values seen over the runs (request counts should not vary; if they do, the report shows it). */
+const distinct = (values) => [...new Set(values.map((v) => JSON.stringify(v)))].map((v) => JSON.parse(v));
+
+function nodeVersion(path) {
+  return execFileSync(path, ['--version'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } }).trim();
+}
+
+/**
+ * This Node and a real Node 24 binary from the npm registry (its path resolved once, then spawned
+ * directly); only one of them when this Node is a Node 24 too (CI runs the tests on Node 24).
+ */
+function nodes() {
+  const node24 = execFileSync('npx', ['-y', '-p', NODE_24, 'node', '-p', 'process.execPath'], { encoding: 'utf8' }).trim();
+  const found = [process.execPath, node24].map((path) => {
+    const version = nodeVersion(path);
+    return { path, version, label: `Node ${version.replace(/^v/, '').split('.')[0]}` };
   });
+  return found.filter((node, i) => found.findIndex((other) => other.label === node.label) === i);
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const fmt = (ms) => ms.toFixed(0);
+// ------------------------------------------------------------------------------------- 1. start-up
 
-/** The action's environment as the runner sets it (every declared input, GITHUB_* from the event): the runner model's. */
-async function actionEnv(inputs, event = { name: 'workflow_dispatch' }, extra = {}) {
-  const dir = mkdtempSync(join(work, 'step-'));
-  const { env } = await stepEnvironment({ with: inputs, event, env: extra }, dir);
-  return env;
-}
-
-// 1. Start-up: one cancel at zero latency, against node -e 0 and a single curl -X PATCH.
-async function startup() {
-  const sim = new VercelSimulator();
-  sim.addUser({ id: 'user_bench', token: TOKEN });
-  const ids = Array.from({ length: STARTUP_RUNS * 2 }, () => sim.addDeployment({ ownerId: 'user_bench', readyState: 'BUILDING' }).id);
-  const api = await sim.start();
-  const nodeEmpty = [];
-  const action = [];
-  const curl = [];
-  for (let i = 0; i < STARTUP_RUNS; i++) {
-    nodeEmpty.push(await timed(process.execPath, ['-e', '0']));
-    action.push(
-      await timed(process.execPath, [DIST], await actionEnv({ token: TOKEN, 'deployment-id': ids[2 * i], 'api-url': api }), true),
-    );
-    curl.push(
-      await timed('curl', [
-        '-sf',
-        '-o',
-        '/dev/null',
-        '-X',
-        'PATCH',
-        '-H',
-        `Authorization: Bearer ${TOKEN}`,
-        `${api}/v12/deployments/${ids[2 * i + 1]}/cancel`,
-      ]),
-    );
+async function startup(nodeList, tls) {
+  const vercel = new VercelSimulator();
+  vercel.addUser({ id: OWNER, token: TOKEN });
+  const httpUrl = await vercel.start();
+  const front = tls ? await tlsFront(httpUrl, tls) : null;
+  const protocols = [
+    { protocol: 'http', url: httpUrl, extra: {} },
+    ...(front ? [{ protocol: 'https', url: front.url, extra: { NODE_EXTRA_CA_CERTS: tls.certPath } }] : []),
+  ];
+  /** @type {Record<string, () => Promise<number>>} */
+  const commands = {};
+  /** @type {Record<string, number[]>} Vercel requests of each run */
+  const requestsMade = {};
+  const groups = [];
+  for (const node of nodeList) {
+    for (const { protocol, url, extra } of protocols) {
+      const group = { node: node.label, version: node.version, protocol, commands: [] };
+      groups.push(group);
+      /** One command of the group: `script` null is `node -e 0`; `withCa` false drops NODE_EXTRA_CA_CERTS. */
+      const add = (name, label, script, withCa = true) => {
+        const key = `${node.label} ${protocol} ${name}`;
+        group.commands.push({ name, label, key });
+        requestsMade[key] = [];
+        commands[key] = async () => {
+          const id = vercel.addDeployment({ ownerId: OWNER, readyState: 'BUILDING' }).id;
+          const { env, files } = await step({ token: TOKEN, 'deployment-id': id, 'api-url': url }, undefined, withCa ? extra : {});
+          const before = vercel.requests.length;
+          const run = await mustRun(key, node.path, script ? [script] : ['-e', '0'], env);
+          requestsMade[key].push(vercel.requests.length - before);
+          if (script) {
+            const outputs = parseOutputFile(readFileSync(files.output, 'utf8'));
+            if (outputs['ready-state'] !== 'CANCELED' || vercel.getDeployment(id).readyState !== 'CANCELED') {
+              throw new Error(`${key}: deployment not canceled (outputs ${JSON.stringify(outputs)})\n${run.stdout}${run.stderr}`);
+            }
+          }
+          return run.ms;
+        };
+      };
+      add('node', '`node -e 0`', null);
+      if (protocol === 'https') add('node-no-ca', '`node -e 0` without NODE_EXTRA_CA_CERTS', null, false);
+      add('floor', 'floor (`scripts/bench-floor.mjs`)', FLOOR);
+      add('action', 'the action, by id (`dist/index.js`)', DIST);
+    }
   }
-  const canceled = ids.filter((id) => sim.getDeployment(id).readyState === 'CANCELED').length;
-  await sim.stop();
-  if (canceled !== STARTUP_RUNS * 2) throw new Error(`start-up runs canceled ${canceled} of ${STARTUP_RUNS * 2}`);
-  return { nodeEmpty: median(nodeEmpty), action: median(action), curl: median(curl) };
-}
-
-/** Simulators with N stale in-progress deployments on main (one commit each) and the current commit's own. */
-async function supersededWorld(n) {
-  const vercel = new VercelSimulator({ latencyMs: LATENCY_MS });
-  vercel.addUser({ id: 'user_bench', token: TOKEN });
-  const github = new GitHubSimulator({ latencyMs: LATENCY_MS });
-  github.addRepo({ owner: 'acme', repo: 'web', id: 7 });
-  const commits = linearHistory(n + 1);
-  github.addCommits('acme', 'web', commits);
-  const meta = (sha) => ({ githubCommitSha: sha, githubCommitRef: 'main', githubRepoId: '7', githubOrg: 'acme', githubRepo: 'web' });
-  const stale = commits
-    .slice(0, n)
-    .map((c) => vercel.addDeployment({ ownerId: 'user_bench', readyState: 'BUILDING', meta: meta(c.sha) }).id);
-  const head = commits[n].sha;
-  vercel.addDeployment({ ownerId: 'user_bench', readyState: 'BUILDING', meta: meta(head) });
-  const [api, githubApi] = await Promise.all([vercel.start(), github.start()]);
-  return { vercel, github, api, githubApi, stale, head, ids: stale };
-}
-
-// 2. Superseded mode at LATENCY_MS per request: wall time against the lower bound, requests made against needed.
-async function superseded(n) {
-  const walls = [];
-  let made;
-  for (let run = 0; run < SUPERSEDED_RUNS; run++) {
-    const w = await supersededWorld(n);
-    const push = loadEvent('push', (p) => {
-      Object.assign(p, { ref: 'refs/heads/main', after: w.head });
-      p.repository = { ...p.repository, id: 7, full_name: 'acme/web' };
-    });
-    const env = await actionEnv(
-      { token: TOKEN, 'api-url': w.api, 'github-token': 'ghs_bench' },
-      { name: 'push', payload: push },
-      { GITHUB_API_URL: w.githubApi },
-    );
-    walls.push(await timed(process.execPath, [DIST], env, true));
-    const canceled = w.stale.filter((id) => w.vercel.getDeployment(id).readyState === 'CANCELED').length;
-    if (canceled !== n) throw new Error(`superseded N=${n} canceled ${canceled}`);
-    made ??= w.vercel.requests.length + w.github.requests.length;
-    await Promise.all([w.vercel.stop(), w.github.stop()]);
+  try {
+    const times = await interleaved(settings.startupRuns, commands, settings.warmups);
+    for (const group of groups) {
+      for (const command of group.commands) {
+        command.ms = summary(times[command.key]);
+        command.vercelRequests = distinct(requestsMade[command.key]);
+        delete command.key;
+      }
+    }
+    return { runs: settings.startupRuns, https: Boolean(front), groups };
+  } finally {
+    await front?.close();
+    await vercel.stop();
   }
-  const pages = Math.ceil((n + 1) / 100);
-  const rounds = Math.ceil(n / CONCURRENCY);
-  // Sequential list pages, then the compare calls and the cancels, CONCURRENCY at a time: one round trip each.
-  const lowerBound = (pages + rounds + rounds) * LATENCY_MS;
-  return { n, wall: median(walls), lowerBound, made, needed: pages + n + n };
 }
 
-// 3. The same job done the way users do it today (ids known in advance, no listing, no ancestry check).
-async function curlLoop(n) {
-  const w = await supersededWorld(n);
-  const script = join(work, 'loop.sh');
-  writeFileSync(
-    script,
-    `set -e\nfor id in ${w.ids.join(' ')}; do\n  curl -sf -o /dev/null -X PATCH -H "Authorization: Bearer $VERCEL_TOKEN" "${w.api}/v12/deployments/$id/cancel"\ndone\n`,
+// ------------------------------------------------------------------------------------- 2. superseded
+
+/** One superseded run of the action: wall time; the requests it made go into `made`. */
+async function supersededRun(node, n, latencyMs, made) {
+  const w = await supersededWorld(n, latencyMs);
+  try {
+    const { env } = await supersededStep(w);
+    const label = `${node.label} superseded N=${n} at ${latencyMs} ms`;
+    const run = await mustRun(label, node.path, [DIST], env);
+    w.check(label);
+    made.push({ vercel: vercelRequests(w.vercel.requests), github: githubRequests(w.github.requests) });
+    return run.ms;
+  } finally {
+    await w.stop();
+  }
+}
+
+async function superseded(nodeList) {
+  const cells = [];
+  for (const latencyMs of settings.latencies) {
+    for (const n of settings.sizes) {
+      const made = Object.fromEntries(nodeList.map((node) => [node.label, []]));
+      const times = await interleaved(
+        settings.supersededRuns,
+        Object.fromEntries(nodeList.map((node) => [node.label, () => supersededRun(node, n, latencyMs, made[node.label])])),
+        settings.warmups,
+      );
+      const pages = Math.ceil((n + 1) / LIST_PAGE);
+      for (const node of nodeList) {
+        cells.push({
+          latencyMs,
+          n,
+          node: node.label,
+          ms: summary(times[node.label]),
+          requests: distinct(made[node.label]), // every run, the warm-up included
+          listPagesNeeded: pages,
+          bound: 3 * latencyMs,
+          pagedBound: (pages + 2) * latencyMs,
+        });
+      }
+    }
+  }
+  return { runs: settings.supersededRuns, listPage: LIST_PAGE, cells };
+}
+
+// ------------------------------------------------------------------------------------- 3. baselines
+
+async function baselines(nodeList) {
+  const n = settings.baselineN;
+  const latencyMs = Math.max(...settings.latencies);
+  const clean = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? work };
+  const made = {};
+  /** Runs `start(world)` against a fresh world; checks every stale deployment was canceled. */
+  const measure = (key, start) => async () => {
+    const w = await supersededWorld(n, latencyMs);
+    try {
+      const run = await start(w);
+      w.check(key);
+      (made[key] ??= []).push({ vercel: vercelRequests(w.vercel.requests), github: githubRequests(w.github.requests) });
+      return run.ms;
+    } finally {
+      await w.stop();
+    }
+  };
+  const urls = (w) => w.stale.map((id) => `${w.api}/v12/deployments/${id}/cancel`);
+  const rows = [
+    ...nodeList.map((node) => ({
+      name: `action-${node.label}`,
+      label: `the action, superseded mode (${node.label}): lists, checks ancestry, cancels`,
+      run: async (w) => mustRun(node.label, node.path, [DIST], (await supersededStep(w)).env),
+    })),
+    {
+      name: 'curl-loop',
+      label: 'sequential loop of `curl -X PATCH` (ids given)',
+      run: (w) => {
+        const script = join(work, 'curl-loop.sh');
+        writeFileSync(
+          script,
+          `set -e\nfor url in ${urls(w).join(' ')}; do\n  curl -sf -o /dev/null -X PATCH -H "Authorization: Bearer $VERCEL_TOKEN" "$url"\ndone\n`,
+        );
+        return mustRun('curl loop', 'bash', [script], { ...clean, VERCEL_TOKEN: TOKEN });
+      },
+    },
+    {
+      name: 'curl-parallel',
+      label: `one \`curl --parallel --parallel-max ${n}\` (ids given)`,
+      run: (w) =>
+        mustRun(
+          'curl --parallel',
+          'curl',
+          [
+            '-sf',
+            '--parallel',
+            '--parallel-max',
+            String(n),
+            '-X',
+            'PATCH',
+            '-H',
+            `Authorization: Bearer ${TOKEN}`,
+            ...urls(w).flatMap((u) => ['-o', '/dev/null', u]),
+          ],
+          clean,
+        ),
+    },
+    {
+      name: 'sdk-loop',
+      label: `\`@vercel/sdk\` \`cancelDeployment\` in a loop (ids given, ${nodeList[0].label})`,
+      run: (w) =>
+        mustRun('sdk loop', nodeList[0].path, [SDK_LOOP], {
+          ...clean,
+          VERCEL_TOKEN: TOKEN,
+          VERCEL_API: w.api,
+          DEPLOYMENT_IDS: w.stale.join(','),
+        }),
+    },
+  ];
+  const times = await interleaved(
+    settings.baselineRuns,
+    Object.fromEntries(rows.map((r) => [r.name, measure(r.name, r.run)])),
+    settings.warmups,
   );
-  const wall = await timed('bash', [script], { VERCEL_TOKEN: TOKEN });
-  await Promise.all([w.vercel.stop(), w.github.stop()]);
-  return wall;
+  return {
+    n,
+    latencyMs,
+    runs: settings.baselineRuns,
+    rows: rows.map(({ name, label }) => ({ name, label, ms: summary(times[name]), requests: distinct(made[name]) })),
+  };
 }
 
-async function sdkLoop(n) {
-  const w = await supersededWorld(n);
-  const script = join(root, 'scripts', 'bench-sdk-cancel.mjs');
-  const wall = await timed(process.execPath, [script], { VERCEL_TOKEN: TOKEN, VERCEL_API: w.api, DEPLOYMENT_IDS: w.ids.join(',') });
-  const canceled = w.ids.filter((id) => w.vercel.getDeployment(id).readyState === 'CANCELED').length;
-  await Promise.all([w.vercel.stop(), w.github.stop()]);
-  if (canceled !== n) throw new Error(`sdk loop canceled ${canceled} of ${n}`);
-  return wall;
-}
+// ------------------------------------------------------------------------------------- 4. peak RSS
 
-function chart(rows, sequential) {
-  const width = 560;
-  const height = 320;
-  const pad = { left: 60, right: 20, top: 30, bottom: 45 };
-  const maxN = Math.max(...SIZES);
-  const maxY = Math.max(...sequential.map((s) => s.wall), ...rows.map((r) => r.wall)) * 1.1;
-  const x = (n) => pad.left + (n / maxN) * (width - pad.left - pad.right);
-  const y = (ms) => height - pad.bottom - (ms / maxY) * (height - pad.top - pad.bottom);
-  // Each series: its line and points, and a legend entry at the top left, row `row`.
-  const line = (points, color, label, row, dash = '') =>
-    `<polyline fill="none" stroke="${color}" stroke-width="2.5"${dash ? ` stroke-dasharray="${dash}"` : ''} points="${points.map(([n, ms]) => `${x(n).toFixed(1)},${y(ms).toFixed(1)}`).join(' ')}"/>` +
-    points.map(([n, ms]) => `<circle cx="${x(n).toFixed(1)}" cy="${y(ms).toFixed(1)}" r="3.5" fill="${color}"/>`).join('') +
-    `<line x1="${pad.left + 12}" x2="${pad.left + 36}" y1="${pad.top + 14 + row * 18}" y2="${pad.top + 14 + row * 18}" stroke="${color}" stroke-width="2.5"${dash ? ` stroke-dasharray="${dash}"` : ''}/>` +
-    `<text x="${pad.left + 42}" y="${pad.top + 18 + row * 18}" fill="${color}" font-size="12">${label}</text>`;
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => {
-    const ms = maxY * f;
-    return `<line x1="${pad.left}" x2="${width - pad.right}" y1="${y(ms)}" y2="${y(ms)}" stroke="#ddd"/><text x="${pad.left - 6}" y="${y(ms) + 4}" text-anchor="end" font-size="11">${(ms / 1000).toFixed(1)} s</text>`;
-  });
-  const xTicks = SIZES.map((n) => `<text x="${x(n)}" y="${height - pad.bottom + 16}" text-anchor="middle" font-size="11">${n}</text>`);
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">
-<rect width="100%" height="100%" fill="white"/>
-<text x="${width / 2}" y="18" text-anchor="middle" font-size="14">Wall time to cancel N stale deployments (${LATENCY_MS} ms per request)</text>
-${ticks.join('\n')}
-${xTicks.join('')}
-<text x="${width / 2}" y="${height - 8}" text-anchor="middle" font-size="12">N stale deployments</text>
-${line(
-  sequential.map((s) => [s.n, s.wall]),
-  '#d33',
-  'sequential curl -X PATCH loop (ids given)',
-  0,
-)}
-${line(
-  rows.map((r) => [r.n, r.wall]),
-  '#06c',
-  'this action, superseded mode (lists, checks ancestry, cancels)',
-  1,
-)}
-${line(
-  rows.map((r) => [r.n, r.lowerBound]),
-  '#888',
-  'lower bound for the action',
-  2,
-  '5 4',
-)}
-</svg>
-`;
-}
-
-const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;
-console.error(`Benchmarking on ${machine} ...`);
-try {
-  const start = await startup();
+async function peakRss(nodeList) {
+  if (!canMeasureRss()) return { available: false, rows: [] };
+  const vercel = new VercelSimulator();
+  vercel.addUser({ id: OWNER, token: TOKEN });
+  const api = await vercel.start();
+  const n = Math.max(...settings.sizes);
   const rows = [];
-  for (const n of SIZES) rows.push(await superseded(n));
-  const sequential = [];
-  for (const n of SIZES) sequential.push({ n, wall: await curlLoop(n) });
-  const sdk50 = await sdkLoop(50);
-  const action50 = rows.find((r) => r.n === 50).wall;
-  const curl50 = sequential.find((s) => s.n === 50).wall;
-  const bundle = readdirSync(join(root, 'dist'))
-    .filter((f) => f.endsWith('.js'))
-    .map(
-      (f) =>
-        `| \`dist/${f}\` | ${(statSync(join(root, 'dist', f)).size / 1024).toFixed(0)} kB | ${f === 'index.js' ? 'every run' : 'on demand: the proxy client (@actions/http-client, undici), only when a proxy variable is set'} |`,
-    );
+  const commands = {};
+  try {
+    for (const node of nodeList) {
+      const byId = (label, args) => async () => {
+        const id = vercel.addDeployment({ ownerId: OWNER, readyState: 'BUILDING' }).id;
+        const { env } = await step({ token: TOKEN, 'deployment-id': id, 'api-url': api });
+        return peakRssKb(label, node.path, args, env, join(work, 'rss.txt'));
+      };
+      const add = (name, label, measureOne) => {
+        const key = `${node.label} ${name}`;
+        rows.push({ node: node.label, name, label, key });
+        commands[key] = measureOne;
+      };
+      add('node', '`node -e 0`', byId('node -e 0', ['-e', '0']));
+      add('floor', 'floor, by id', byId('floor', [FLOOR]));
+      add('action', 'the action, by id', byId('action by id', [DIST]));
+      add('superseded', `the action, superseded N = ${n} at 0 ms`, async () => {
+        const w = await supersededWorld(n, 0);
+        try {
+          const kb = await peakRssKb('action superseded', node.path, [DIST], (await supersededStep(w)).env, join(work, 'rss.txt'));
+          w.check('action superseded (RSS)');
+          return kb;
+        } finally {
+          await w.stop();
+        }
+      });
+    }
+    const kbs = await interleaved(settings.rssRuns, commands, settings.warmups);
+    for (const row of rows) {
+      row.kb = summary(kbs[row.key]);
+      delete row.key;
+    }
+    return { available: true, runs: settings.rssRuns, rows };
+  } finally {
+    await vercel.stop();
+  }
+}
 
-  const md = `# Benchmarks
+// ------------------------------------------------------------------------------------- main
 
-Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${machine}.
-Against the local simulations of the Vercel and GitHub APIs (\`simulator/\`) on 127.0.0.1.
-Wall times include starting the process, as a workflow step does.
+function tool(command, args) {
+  try {
+    // The name and version only: 'curl 7.88.1', 'OpenSSL 3.0.19'.
+    return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      .trim()
+      .split(/\s+/)
+      .slice(0, 2)
+      .join(' ');
+  } catch {
+    return null;
+  }
+}
 
-## Start-up: cancel one id at zero latency (median of ${STARTUP_RUNS})
-
-| command | median | above \`node -e 0\` | × \`node -e 0\` |
-|---|---:|---:|---:|
-| \`node -e 0\` | ${fmt(start.nodeEmpty)} ms | – | 1.00 |
-| \`node dist/index.js\` (by id) | ${fmt(start.action)} ms | ${fmt(start.action - start.nodeEmpty)} ms | ${(start.action / start.nodeEmpty).toFixed(2)} |
-| \`curl -X PATCH\` (one request) | ${fmt(start.curl)} ms | – | ${(start.curl / start.nodeEmpty).toFixed(2)} |
-
-## Superseded mode: N stale deployments, ${LATENCY_MS} ms per request (median of ${SUPERSEDED_RUNS})
-
-Lower bound: the list pages one after another, then the compare calls (one per distinct commit) and
-the cancels, ${CONCURRENCY} at a time, each round one round trip: (pages + 2 × ⌈N / ${CONCURRENCY}⌉) × ${LATENCY_MS} ms.
-Requests needed: pages + N compares + N cancels.
-
-| N | wall | lower bound | × lower bound | requests made | requests needed |
-|---:|---:|---:|---:|---:|---:|
-${rows.map((r) => `| ${r.n} | ${fmt(r.wall)} ms | ${fmt(r.lowerBound)} ms | ${(r.wall / r.lowerBound).toFixed(2)} | ${r.made} | ${r.needed} |`).join('\n')}
-
-## N = 50 the way users do it today
-
-The baselines are given the 50 ids; they do not list deployments or check ancestry.
-
-| approach | wall | × this action |
-|---|---:|---:|
-| this action, superseded mode | ${fmt(action50)} ms | 1.00 |
-| sequential loop of \`curl -X PATCH\` | ${fmt(curl50)} ms | ${(curl50 / action50).toFixed(2)} |
-| \`@vercel/sdk\` \`cancelDeployment\` in a loop | ${fmt(sdk50)} ms | ${(sdk50 / action50).toFixed(2)} |
-
-Sequential \`curl\` loops for the chart: ${sequential.map((s) => `N = ${s.n}: ${fmt(s.wall)} ms`).join(', ')}.
-
-![Wall time against N](docs/bench.svg)
-
-## Bundle
-
-| file | size | loaded |
-|---|---:|---|
-${bundle.join('\n')}
-`;
+const started = Date.now();
+const machine = machineState();
+console.error(`npm run bench${QUICK ? ' (quick)' : ''}: ${machine.cpu}, ${machine.cores} cores, load ${machine.loadavg.join(' ')}`);
+try {
+  if (!existsSync(DIST)) throw new Error(`${DIST} is missing: run npm run build first`);
+  const nodeList = nodes();
+  const tls = selfSignedCertificate(work);
+  console.error('start-up ...');
+  const start = await startup(nodeList, tls);
+  console.error('superseded mode ...');
+  const sup = await superseded(nodeList);
+  console.error('baselines ...');
+  const base = await baselines(nodeList);
+  console.error('peak RSS ...');
+  const rss = await peakRss(nodeList);
+  const results = {
+    quick: QUICK,
+    date: new Date(started).toISOString(),
+    durationS: Math.round((Date.now() - started) / 1000),
+    machine: { ...machine, loadavgEnd: machineState().loadavg, extraCaCerts: Boolean(process.env.NODE_EXTRA_CA_CERTS) },
+    nodes: nodeList.map(({ label, version }) => ({ label, version })),
+    tools: { curl: tool('curl', ['--version']), openssl: tool('openssl', ['version']) },
+    settings,
+    startup: start,
+    superseded: sup,
+    baselines: base,
+    rss,
+    bundle: readdirSync(join(root, 'dist'))
+      .filter((f) => f.endsWith('.js'))
+      .map((file) => ({ file: `dist/${file}`, bytes: statSync(join(root, 'dist', file)).size })),
+  };
+  const md = benchReport(results);
+  const latencyMs = Math.max(...settings.latencies);
+  const svg = benchChart({
+    title: `Wall time to cancel N superseded deployments (${latencyMs} ms per request, medians)`,
+    sizes: settings.sizes,
+    lines: [
+      ...nodeList.map((node, i) => ({
+        label: `the action, superseded mode, ${node.label}`,
+        color: ['#06c', '#0a7'][i % 2],
+        points: sup.cells.filter((c) => c.latencyMs === latencyMs && c.node === node.label).map((c) => [c.n, c.ms.median]),
+      })),
+      {
+        label: `3 round trips (3 × ${latencyMs} ms)`,
+        color: '#888',
+        dash: '5 4',
+        points: settings.sizes.map((n) => [n, 3 * latencyMs]),
+      },
+      {
+        label: `(list pages + 2) round trips, ${LIST_PAGE} a page`,
+        color: '#bbb',
+        dash: '2 3',
+        points: settings.sizes.map((n) => [n, (Math.ceil((n + 1) / LIST_PAGE) + 2) * latencyMs]),
+      },
+    ],
+    points: base.rows
+      .filter((r) => !r.name.startsWith('action'))
+      .map((r, i) => ({
+        label: `${{ 'curl-loop': 'curl -X PATCH loop', 'curl-parallel': 'curl --parallel', 'sdk-loop': '@vercel/sdk loop' }[r.name] ?? r.name}, N = ${base.n}, ids given`,
+        color: ['#d33', '#e80', '#a3c'][i % 3],
+        n: base.n,
+        ms: r.ms.median,
+      })),
+  });
   process.stdout.write(md);
-  writeFileSync(join(root, 'BENCHMARKS.md'), md);
-  mkdirSync(join(root, 'docs'), { recursive: true });
-  writeFileSync(join(root, 'docs', 'bench.svg'), chart(rows, sequential));
+  if (outDir) {
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(join(outDir, 'BENCHMARKS.md'), md);
+    writeFileSync(join(outDir, 'bench.svg'), svg);
+    writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(join(outDir, 'README-performance.md'), `${readmeSummary(results)}\n`);
+  } else if (!QUICK) {
+    writeFileSync(join(root, 'BENCHMARKS.md'), md);
+    writeFileSync(join(root, 'docs', 'bench.svg'), svg);
+    const readme = join(root, 'README.md');
+    const [before, rest] = readFileSync(readme, 'utf8').split(README_START);
+    const after = rest?.split(README_END)[1];
+    if (after === undefined) throw new Error(`README.md: no ${README_START} … ${README_END} in the Performance section`);
+    writeFileSync(readme, `${before}${README_START}\n\n${readmeSummary(results)}\n\n${README_END}${after}`); // as Prettier lays it out
+  }
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
