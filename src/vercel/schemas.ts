@@ -51,6 +51,8 @@ export const DeploymentSchema = z.looseObject({
   createdAt: tolerant(z.number()),
   target: tolerant(z.string().nullable()),
   projectId: tolerant(z.string()),
+  /** How it was made: `git`, `cli`, `import`, ... (vercel/sdk `GetDeploymentsSource`). */
+  source: tolerant(z.string()),
   meta: tolerant(z.record(z.string(), z.unknown())),
   gitSource: tolerant(GitSourceSchema.nullable()),
   customEnvironment: tolerant(CustomEnvironmentSchema.nullable()),
@@ -66,6 +68,7 @@ export const ListedDeploymentSchema = z.looseObject({
   inspectorUrl: tolerant(z.string().nullable()),
   target: tolerant(z.string().nullable()),
   projectId: tolerant(z.string()),
+  source: tolerant(z.string()),
   meta: tolerant(z.record(z.string(), z.unknown())),
   customEnvironment: tolerant(CustomEnvironmentSchema.nullable()),
 });
