@@ -70,9 +70,10 @@ const stats = (xs) => {
   const v = [...xs].sort((a, b) => a - b);
   return { min: v[0], median: v[Math.floor(v.length / 2)], max: v.at(-1) };
 };
-const base = stats(times.get('node -e 0')).median;
+const base = RUNS > 0 ? stats(times.get('node -e 0')).median : 0;
 console.log(`node ${process.version}, ${RUNS} interleaved runs each, ms (min / median / max), overhead = median - median(node -e 0)`);
 for (const [name, xs] of times) {
+  if (xs.length === 0) continue;
   const { min, median, max } = stats(xs);
   const over = name === 'node -e 0' ? '' : `  overhead +${(median - base).toFixed(1)}`;
   console.log(`${name.padEnd(40)} ${min.toFixed(1)} / ${median.toFixed(1)} / ${max.toFixed(1)}${over}`);
