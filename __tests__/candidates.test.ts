@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { listItemOf, listPage, VercelSimulator } from '../simulator/vercel-api.js';
-import { listInProgress, MAX_PAGES } from '../src/candidates.js';
+import { isCliUploadWithoutGit, listInProgress, MAX_PAGES, toCandidates } from '../src/candidates.js';
+import type { CurrentCommit } from '../src/github/event.js';
 import { VercelClient } from '../src/vercel/client.js';
 
 const TOKEN = 'vrc_candidates_token';
@@ -98,5 +99,64 @@ describe('listInProgress', () => {
     expect(listing).toMatchObject({ truncated: true, stoppedBecause: 'paging did not move back in time' });
     expect(listing.deployments.map((d) => d.id)).toEqual(['dpl_5']);
     expect(sim.requests).toHaveLength(2);
+  });
+});
+
+describe('toCandidates: gitSource is read only where it can change a decision', () => {
+  const HEAD = 'a'.repeat(40);
+  const OLD = 'b'.repeat(40);
+  const current: CurrentCommit = {
+    sha: HEAD,
+    branch: 'main',
+    repository: { id: '100', owner: 'acme', name: 'web' },
+    closedPullRequest: false,
+    decidedBy: 'test',
+  };
+  const git = (sha: string, ref?: string) => ({
+    githubCommitSha: sha,
+    ...(ref ? { githubCommitRef: ref } : {}),
+    githubRepoId: '100',
+    githubOrg: 'acme',
+    githubRepo: 'web',
+  });
+  const reads = () => sim.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/v13/deployments/')).map((r) => r.path);
+  const add = (fields: Record<string, unknown>) => sim.addDeployment({ ownerId: 'user_alice', readyState: 'BUILDING', ...fields });
+
+  it('without project-id: not a project where the current commit has no build, not a CLI upload without git metadata', async () => {
+    const own = add({ projectId: 'prj_a', meta: git(HEAD, 'main') });
+    // Its branch is in its gitSource only.
+    const noBranchA = add({ projectId: 'prj_a', meta: git(OLD), gitSource: { type: 'github', repoId: 100, ref: 'main', sha: OLD } });
+    const noBranchB = add({ projectId: 'prj_b', meta: git(OLD) }); // prj_b: no build of HEAD
+    const cli = add({ projectId: 'prj_a', source: 'cli', meta: {}, gitSource: undefined });
+    const listing = await listInProgress(client, undefined);
+    sim.requests.length = 0;
+    const entries = await toCandidates(client, listing.deployments, current, { target: 'all', projectScoped: false }, 10);
+
+    expect(reads()).toEqual([`/v13/deployments/${noBranchA.id}`]);
+    const byId = new Map(entries.map((e) => [e.candidate.id, e.candidate]));
+    expect(byId.get(noBranchA.id)!.git.branch).toBe('main');
+    expect(byId.get(noBranchB.id)!.git.branch).toBeUndefined();
+    expect(byId.get(cli.id)!.git).toEqual({});
+    expect(entries.map((e) => e.candidate.id).sort()).toEqual([own.id, noBranchA.id, noBranchB.id, cli.id].sort());
+  });
+
+  it('with project-id: every read the rule needs, the CLI upload included', async () => {
+    add({ projectId: 'prj_a', meta: git(HEAD, 'main') });
+    const noBranch = add({ projectId: 'prj_a', meta: git(OLD) });
+    const cli = add({ projectId: 'prj_a', source: 'cli', meta: {}, gitSource: undefined });
+    const listing = await listInProgress(client, 'prj_a');
+    sim.requests.length = 0;
+    await toCandidates(client, listing.deployments, current, { target: 'all', projectScoped: true }, 10);
+    expect(reads().sort()).toEqual([`/v13/deployments/${noBranch.id}`, `/v13/deployments/${cli.id}`].sort());
+  });
+
+  it('isCliUploadWithoutGit: a CLI upload with no git key in its meta only', () => {
+    expect(isCliUploadWithoutGit({ source: 'cli', meta: {} })).toBe(true);
+    expect(isCliUploadWithoutGit({ source: 'cli', meta: { deployedBy: 'ci' } })).toBe(true);
+    expect(isCliUploadWithoutGit({ source: 'cli' })).toBe(true);
+    expect(isCliUploadWithoutGit({ source: 'cli', meta: { gitDirty: '1' } })).toBe(false);
+    expect(isCliUploadWithoutGit({ source: 'cli', meta: { githubCommitSha: HEAD } })).toBe(false);
+    expect(isCliUploadWithoutGit({ source: 'git', meta: {} })).toBe(false);
+    expect(isCliUploadWithoutGit({ meta: {} })).toBe(false);
   });
 });

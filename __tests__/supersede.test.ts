@@ -2,9 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { CurrentCommit, Repository } from '../src/github/event.js';
 import type { Target } from '../src/inputs.js';
-import { commitsToCompare, decide, needsGitSource } from '../src/supersede.js';
+import { commitsToCompare, decide, gitSourceReads, needsGitSource } from '../src/supersede.js';
 import type { Ancestry, Candidate, Decision, SelectionOptions } from '../src/supersede.js';
-import type { GitInfo } from '../src/vercel/git-metadata.js';
+import { mergeGitInfo, type GitInfo } from '../src/vercel/git-metadata.js';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures
@@ -986,5 +986,146 @@ describe('properties', () => {
       }),
       RUNS,
     );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// gitSourceReads: the reads it leaves out could not have changed any decision
+// ---------------------------------------------------------------------------------------------
+
+describe('gitSourceReads', () => {
+  const reads = (cs: Candidate[], o = ALL, cur = current(), noSource: (c: Candidate) => boolean = () => false) =>
+    [...gitSourceReads(cs, cur, o, noSource)].sort();
+  const own = (projectId: string) => cand({ projectId }, { sha: HEAD });
+
+  it('reads nothing in a project where the current commit has no build and cannot turn out to have one (without project-id)', () => {
+    const noRepo = cand({ projectId: 'prj_b' }, { repo: undefined });
+    const noBranch = cand({ projectId: 'prj_b' }, { branch: undefined });
+    expect(reads([own('prj_a'), noRepo, noBranch])).toEqual([]);
+    // A build of the current commit there (by meta) makes them matter.
+    expect(reads([own('prj_a'), own('prj_b'), noRepo, noBranch])).toEqual([noBranch.id, noRepo.id].sort());
+    // With project-id every project is the one listed: all that needsGitSource names are read.
+    expect(reads([noBranch], opts({ projectScoped: true }))).toEqual([noBranch.id]);
+  });
+
+  it('keeps every read in a project where a build to be read may be the current commit own', () => {
+    const mayBeOwn = cand({ projectId: 'prj_b' }, { sha: HEAD, branch: undefined });
+    const noSha = cand({ projectId: 'prj_b' }, { sha: undefined });
+    const other = cand({ projectId: 'prj_b' }, { branch: undefined });
+    expect(reads([mayBeOwn, other])).toEqual([mayBeOwn.id, other.id].sort());
+    expect(reads([noSha, other])).toEqual([noSha.id, other.id].sort());
+  });
+
+  it('keeps every read when a cancel needs no own build: a deleted branch, a closed pull request', () => {
+    const other = cand({ projectId: 'prj_b' }, { branch: undefined });
+    expect(reads([other], ALL, current({ branchDeleted: true }))).toEqual([other.id]);
+    expect(reads([other], ALL, current({ closedPullRequest: true }))).toEqual([other.id]);
+  });
+
+  it('skips deployments known to have no gitSource without project-id only', () => {
+    const cli = bare({}, { projectId: 'prj_a' });
+    const noSource = (c: Candidate) => c.id === cli.id;
+    expect(reads([own('prj_a'), cli])).toEqual([cli.id]);
+    expect(reads([own('prj_a'), cli], ALL, current(), noSource)).toEqual([]);
+    expect(reads([cli], opts({ projectScoped: true }), current(), noSource)).toEqual([cli.id]);
+  });
+
+  it('only ever leaves out what needsGitSource names', () => {
+    const complete = cand({ projectId: 'prj_a' });
+    expect(reads([complete, own('prj_a')])).toEqual([]);
+  });
+
+  // The hidden truth each candidate's read would reveal: a gitSource (or none, for a CLI upload
+  // without git metadata: meta empty, no gitSource) and the state the read would find.
+  interface Hidden {
+    project: number;
+    cli: boolean;
+    /** What meta lacks besides what the scenario left out. */
+    drop: 'none' | 'sha' | 'branch' | 'repo';
+    /** 'current': the current commit, so that a read can reveal one of its builds. */
+    source: { commit: number | 'current' | null; branch: string | undefined; repo: RepoKind; prId: number | undefined } | null;
+    state: string | null;
+  }
+  const hiddenArb: fc.Arbitrary<Hidden> = fc.record({
+    project: fc.integer({ min: 0, max: 2 }),
+    drop: fc.constantFrom('none' as const, 'none' as const, 'sha' as const, 'branch' as const, 'repo' as const),
+    cli: fc.oneof({ arbitrary: fc.constant(false), weight: 4 }, { arbitrary: fc.constant(true), weight: 1 }),
+    source: fc.option(
+      fc.record({
+        commit: fc.oneof(
+          { arbitrary: fc.constant('current' as const), weight: 2 },
+          { arbitrary: fc.noBias(fc.nat({ max: 1000 })), weight: 3 },
+          { arbitrary: fc.constant(null), weight: 1 },
+        ),
+        branch: fc.option(fc.constantFrom(...BRANCHES), { nil: undefined, freq: 6 }),
+        repo: fc.oneof(
+          { arbitrary: fc.constant('sameId' as const), weight: 6 },
+          { arbitrary: fc.constantFrom<RepoKind>('otherName', 'gitlab', 'none'), weight: 1 },
+        ),
+        prId: fc.option(fc.integer({ min: 1, max: 2 }), { nil: undefined }),
+      }),
+      { freq: 6 },
+    ),
+    state: fc.option(fc.constantFrom(...STATES), { freq: 2 }),
+  });
+
+  it('property: reading only what gitSourceReads names gives the same cancels as reading all that needsGitSource names', () => {
+    let skipped = 0;
+    fc.assert(
+      fc.property(
+        scenarioArb({ dropRate: 0.2 }),
+        fc.array(hiddenArb, { minLength: 14, maxLength: 14 }),
+        fc.oneof({ arbitrary: fc.constant(false), weight: 5 }, { arbitrary: fc.constant(true), weight: 1 }),
+        (s, hidden, branchDeleted) => {
+          const w = world(s);
+          const n = w.commitIndex.size;
+          const cur: CurrentCommit = { ...w.current, ...(branchDeleted ? { branchDeleted: true } : {}) };
+          // Candidates as listed (a CLI upload without git metadata: meta says nothing), and as a read finds them.
+          const listed = w.candidates.map((c, k): Candidate => {
+            const h = hidden[k]!;
+            const git = { ...c.git };
+            if (h.drop !== 'none') delete git[h.drop];
+            return { ...c, git: h.cli ? {} : git, projectId: `prj_${h.project}` };
+          });
+          const readOf = (c: Candidate, k: number): Candidate => {
+            const h = hidden[k]!;
+            const src = h.cli ? null : h.source;
+            const fromSource: GitInfo = {};
+            if (src) {
+              if (src.commit === 'current') fromSource.sha = cur.sha;
+              else if (src.commit !== null) fromSource.sha = shaOf(src.commit % n);
+              if (src.branch !== undefined) fromSource.branch = src.branch;
+              const repo = repoOf(src.repo);
+              if (repo) fromSource.repo = repo;
+              if (src.prId !== undefined) fromSource.prId = src.prId;
+            }
+            return { ...c, readyState: h.state ?? c.readyState, git: mergeGitInfo(c.git, fromSource) };
+          };
+          const isCli = (c: Candidate) => hidden[Number(c.id.slice('dpl_'.length))]!.cli;
+
+          const before = listed.map((c, k) => (needsGitSource(c, cur, w.options) ? readOf(c, k) : c));
+          const toRead = gitSourceReads(listed, cur, w.options, isCli);
+          skipped += listed.filter((c) => needsGitSource(c, cur, w.options) && !toRead.has(c.id)).length;
+          for (const id of toRead)
+            expect(
+              needsGitSource(
+                listed.find((c) => c.id === id)!,
+                cur,
+                w.options,
+              ),
+            ).toBe(true);
+          const after = listed.map((c, k) => (toRead.has(c.id) ? readOf(c, k) : c));
+
+          const cancels = (cs: Candidate[]) => decide(cs, cur, w.options, w.ancestry).map((d) => d.cancel);
+          expect(cancels(after)).toEqual(cancels(before));
+          // No commit is compared on GitHub that reading everything would not have compared.
+          const compared = new Set(commitsToCompare(before, cur, w.options));
+          for (const sha of commitsToCompare(after, cur, w.options)) expect(compared.has(sha)).toBe(true);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+    // The property is not vacuous: reads were left out.
+    expect(skipped).toBeGreaterThan(100);
   });
 });

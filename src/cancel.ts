@@ -38,8 +38,17 @@ export interface CancelRun {
   fatal?: VercelError;
 }
 
-/** Requests in flight at once: 50 deployments take 5 rounds. */
+/** Requests in flight at once for reads (gitSource, ancestry): 50 deployments take 5 rounds. */
 export const DEFAULT_CONCURRENCY = 10;
+
+/**
+ * Cancels in flight at once: 50 deployments (the issue 11 target) go in one round, more in
+ * ⌈n/50⌉. Still a bound, and each request still passes the client's per-endpoint rate-limit gate
+ * (src/http/request.ts): once Vercel's X-RateLimit-* headers say the window is spent, the rest
+ * wait for it. Vercel's CLI and SDK give no number for parallel cancels; `rate_limited` answers
+ * are retried after their reset.
+ */
+export const CANCEL_CONCURRENCY = 50;
 
 /** A result for a deployment as read, with the fields given; `canceledAt` is set only by a cancel. */
 export function resultOf(
@@ -226,7 +235,7 @@ function idOf(target: CancelTarget): string | undefined {
 export async function cancelDeployments(
   client: VercelClient,
   targets: CancelTarget[],
-  { dryRun, concurrency = DEFAULT_CONCURRENCY }: { dryRun: boolean; concurrency?: number },
+  { dryRun, concurrency = CANCEL_CONCURRENCY }: { dryRun: boolean; concurrency?: number },
 ): Promise<CancelRun> {
   let fatal: VercelError | undefined;
   const stopRun = (error: VercelError) => (fatal ??= error);

@@ -1,6 +1,6 @@
 import { mapConcurrent } from './concurrency.js';
 import { EventError, type BranchUnknown, type CurrentCommit, type NothingToDo } from './github/event.js';
-import { isOfRepository, needsGitSource, type Candidate, type SelectionOptions } from './supersede.js';
+import { gitSourceReads, isOfRepository, type Candidate, type SelectionOptions } from './supersede.js';
 import { VercelError, type VercelClient } from './vercel/client.js';
 import { gitInfoFromMeta, gitInfoFromSource, mergeGitInfo, type GitInfo } from './vercel/git-metadata.js';
 import { customEnvironmentOf, IN_PROGRESS_STATES, type Deployment, type ListedDeployment } from './vercel/schemas.js';
@@ -26,6 +26,12 @@ function fromListItem(item: ListedDeployment): Deployment {
  * that does not move back in time or the page cap end it `truncated`, with the reason.
  */
 export async function listInProgress(client: VercelClient, projectId: string | undefined): Promise<Listing> {
+  // No server-side filter beyond state and project, on purpose: none is proven not to drop a
+  // candidate. `meta-githubCommitRef=<branch>` (what `vercel list -m` sends) drops a deployment whose
+  // branch is only in its gitSource, and CLI deployments, whose branch is `gitCommitRef`; what the
+  // documented `branch` parameter matches (meta, gitSource, the CLI's keys) is unconfirmed (the
+  // project's notes on the Vercel API, §2); `target` is unconfirmed for previews (null) and custom
+  // environments. A lost candidate is a build left running in silence; a larger listing only costs pages.
   const query: Record<string, string> = { state: IN_PROGRESS_STATES.join(','), limit: '100' };
   if (projectId) query.projectId = projectId;
   const deployments: Deployment[] = [];
@@ -55,11 +61,24 @@ export async function listInProgress(client: VercelClient, projectId: string | u
   return stopped(`${MAX_PAGES} pages at most`);
 }
 
+/** Meta keys that carry git metadata: the Git integrations' and the generic ones the CLI's `gitMetadata` becomes. */
+const GIT_META_KEY = /^(git|github|gitlab|bitbucket)[A-Z]/;
+
 /**
- * The deployments as selection candidates. Git info comes from `meta`; where it lacks what the
- * decision needs, one read with gitSource per deployment (in-progress ones only, as listed).
- * The read also refreshes the state. A rejected token is thrown; other read failures are kept as
- * `unreadable` so the deployment is skipped with the reason.
+ * A CLI upload that carries no git metadata at all has no gitSource to read: the CLI's only git
+ * input is the `gitMetadata` it sends, which Vercel keeps as `git*` meta keys (vercel/vercel
+ * packages/cli/src/util/create-git-meta.ts; the project's notes on the Vercel API, §3 "CLI
+ * deployments": no CLI deployment was ever seen with a gitSource).
+ */
+export const isCliUploadWithoutGit = (d: Pick<Deployment, 'source' | 'meta'>): boolean =>
+  d.source === 'cli' && !Object.keys(d.meta ?? {}).some((key) => GIT_META_KEY.test(key));
+
+/**
+ * The deployments as selection candidates. Git info comes from `meta`; where it lacks what a
+ * decision needs, one read with gitSource per deployment (in-progress ones only, as listed, and only
+ * where the read can change a decision: supersede.ts `gitSourceReads`). The read also refreshes the
+ * state. A rejected token is thrown; other read failures are kept as `unreadable` so the deployment
+ * is skipped with the reason.
  */
 export async function toCandidates(
   client: VercelClient,
@@ -80,12 +99,19 @@ export async function toCandidates(
       git: gitInfoFromMeta(deployment.meta),
     },
   }));
+  const cliWithoutGit = new Set(base.filter((e) => isCliUploadWithoutGit(e.deployment)).map((e) => e.candidate.id));
+  const toRead = gitSourceReads(
+    base.map((e) => e.candidate),
+    current,
+    options,
+    (c) => cliWithoutGit.has(c.id),
+  );
+  const reading = base.filter((e) => toRead.has(e.candidate.id));
   let fatal: VercelError | undefined;
   const read = await mapConcurrent(
-    base,
+    reading,
     concurrency,
     async (entry) => {
-      if (!needsGitSource(entry.candidate, current, options)) return entry;
       try {
         const fresh = await client.getDeployment(entry.deployment.id, { withGitRepoInfo: true });
         const git = mergeGitInfo(entry.candidate.git, gitInfoFromSource(fresh.gitSource));
@@ -102,7 +128,8 @@ export async function toCandidates(
     () => fatal !== undefined,
   );
   if (fatal) throw fatal;
-  return read.map((entry, index) => entry ?? base[index]!);
+  const fresh = new Map(reading.map((entry, index) => [entry.candidate.id, read[index] ?? entry]));
+  return base.map((entry) => fresh.get(entry.candidate.id) ?? entry);
 }
 
 /**

@@ -1,4 +1,6 @@
-import { z } from 'zod';
+// zod/mini: the same zod, as functions a bundler can shake (issue 11, item 5). The full `zod` entry
+// brings every schema kind and method onto the by-id path's start-up.
+import * as z from 'zod/mini';
 
 /** A bad input: the message names the input and the fix; main prints it as one line. */
 export class InputError extends Error {
@@ -102,98 +104,88 @@ function parseDeploymentRef(value: string): DeploymentRef | string {
   return { kind: 'host', host: url.hostname };
 }
 
-const optionalText = z
-  .string()
-  .optional()
-  .transform((s) => (s === undefined || s.trim() === '' ? undefined : s.trim()));
+type Payload = z.core.ParsePayload;
+
+/** Report `message` as the input's issue; the transform's result is then ignored. */
+function fail(ctx: Payload, message: string): never {
+  ctx.issues.push({ code: 'custom', message, input: ctx.value });
+  return z.NEVER;
+}
+
+/** `schema`, then `fn` on what it gives (zod's `.transform`, as a pipe). */
+const then = <S extends z.ZodMiniType, R>(schema: S, fn: (value: z.output<S>, ctx: Payload) => R) =>
+  z.pipe(schema, z.transform<z.output<S>, R>(fn));
+
+const optionalString = z.optional(z.string());
+const optionalText = then(optionalString, (s) => (s === undefined || s.trim() === '' ? undefined : s.trim()));
 
 /** Like core.getBooleanInput: the YAML 1.2 core schema's booleans. */
 const booleanInput = (fallback: boolean) =>
-  optionalText.transform((s, ctx) => {
+  then(optionalText, (s, ctx) => {
     if (s === undefined) return fallback;
     if (['false', 'False', 'FALSE'].includes(s)) return false;
     if (['true', 'True', 'TRUE'].includes(s)) return true;
-    ctx.addIssue({ code: 'custom', message: `must be true or false, not ${show(s)}.` });
-    return z.NEVER;
+    return fail(ctx, `must be true or false, not ${show(s)}.`);
   });
 
 /** A whole number in [min, max]. */
 const integerInput = (fallback: number, min: number, max: number, unit: string) =>
-  optionalText.transform((s, ctx) => {
+  then(optionalText, (s, ctx) => {
     if (s === undefined) return fallback;
     const n = Number(s);
     if (/^\d+$/.test(s) && n >= min && n <= max) return n;
-    ctx.addIssue({ code: 'custom', message: `must be a whole number of ${unit} from ${min} to ${max}, not ${show(s)}.` });
-    return z.NEVER;
+    return fail(ctx, `must be a whole number of ${unit} from ${min} to ${max}, not ${show(s)}.`);
   });
 
 function pattern(re: RegExp, message: (s: string) => string) {
-  return optionalText.transform((s, ctx) => {
-    if (s === undefined || re.test(s)) return s;
-    ctx.addIssue({ code: 'custom', message: message(s) });
-    return z.NEVER;
-  });
+  return then(optionalText, (s, ctx) => (s === undefined || re.test(s) ? s : fail(ctx, message(s))));
 }
 
 const schema = z
   .object({
-    token: z
-      .string()
-      .optional()
-      .transform((s, ctx) => {
-        const token = (s ?? '').trim();
-        if (token === '') {
-          ctx.addIssue({
-            code: 'custom',
-            message:
-              'is empty. Pass a Vercel access token, e.g. `token: ${{ secrets.VERCEL_TOKEN }}`. ' +
-              'If you do, the secret is not set in this repository or organization, ' +
-              'or the run was triggered from a fork, whose workflows get no secrets.',
-          });
-          return z.NEVER;
-        }
-        // Never echo the token: it is a secret, and a bad one may be a paste of something else.
-        if (!/^[\x21-\x7e]+$/.test(token)) {
-          ctx.addIssue({
-            code: 'custom',
-            message:
-              'contains spaces or characters that cannot be sent in an HTTP header. ' +
-              'Copy the token again from https://vercel.com/account/tokens into the secret.',
-          });
-          return z.NEVER;
-        }
-        return token;
-      }),
+    token: then(optionalString, (s, ctx) => {
+      const token = (s ?? '').trim();
+      if (token === '') {
+        return fail(
+          ctx,
+          'is empty. Pass a Vercel access token, e.g. `token: ${{ secrets.VERCEL_TOKEN }}`. ' +
+            'If you do, the secret is not set in this repository or organization, ' +
+            'or the run was triggered from a fork, whose workflows get no secrets.',
+        );
+      }
+      // Never echo the token: it is a secret, and a bad one may be a paste of something else.
+      if (!/^[\x21-\x7e]+$/.test(token)) {
+        return fail(
+          ctx,
+          'contains spaces or characters that cannot be sent in an HTTP header. ' +
+            'Copy the token again from https://vercel.com/account/tokens into the secret.',
+        );
+      }
+      return token;
+    }),
     // Empty or whitespace: superseded mode. The runner sets every declared input, '' when the step
     // does not give it (actions/runner ActionManifestManager.ConvertInputs, Handler.AddInputsToEnvironment),
     // so "not given" and "given empty" cannot be told apart.
-    'deployment-id': z
-      .string()
-      .optional()
-      .transform((s, ctx) => {
-        const refs: DeploymentRef[] = [];
-        const seen = new Set<string>();
-        if (s === undefined || s.trim() === '') return refs;
-        const values = s.split(/[\s,]+/).filter(Boolean);
-        if (values.length === 0) {
-          ctx.addIssue({
-            code: 'custom',
-            message: `names no deployment, only separators (${show(s)}). Pass deployment ids (dpl_…) or URLs, or leave it empty to cancel the deployments the current commit supersedes.`,
-          });
-          return z.NEVER;
-        }
-        for (const value of values) {
-          const ref = parseDeploymentRef(value);
-          if (typeof ref === 'string') {
-            ctx.addIssue({ code: 'custom', message: ref });
-            return z.NEVER;
-          }
-          const key = ref.kind === 'id' ? ref.id : ref.host;
-          if (!seen.has(key)) refs.push(ref);
-          seen.add(key);
-        }
-        return refs;
-      }),
+    'deployment-id': then(optionalString, (s, ctx) => {
+      const refs: DeploymentRef[] = [];
+      const seen = new Set<string>();
+      if (s === undefined || s.trim() === '') return refs;
+      const values = s.split(/[\s,]+/).filter(Boolean);
+      if (values.length === 0) {
+        return fail(
+          ctx,
+          `names no deployment, only separators (${show(s)}). Pass deployment ids (dpl_…) or URLs, or leave it empty to cancel the deployments the current commit supersedes.`,
+        );
+      }
+      for (const value of values) {
+        const ref = parseDeploymentRef(value);
+        if (typeof ref === 'string') return fail(ctx, ref);
+        const key = ref.kind === 'id' ? ref.id : ref.host;
+        if (!seen.has(key)) refs.push(ref);
+        seen.add(key);
+      }
+      return refs;
+    }),
     'team-id': pattern(/^team_[A-Za-z0-9]+$/, (s) =>
       /^[A-Za-z0-9._-]+$/.test(s)
         ? `must be a team id (team_ followed by letters and digits), not ${show(s)}. If that is your team's slug, pass it as team-slug instead.`
@@ -204,27 +196,27 @@ const schema = z
       (s) => `must be a team slug (letters, digits, '-', '_' and '.'), not ${show(s)}. It is the team's name in vercel.com/<slug> URLs.`,
     ),
     'project-id': pattern(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, (s) => `must be a project id (prj_…) or project name, not ${show(s)}.`),
-    sha: pattern(/^(?:[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/, (s) => `must be a full commit SHA (40 hex digits), not ${show(s)}.`).transform(
+    sha: then(
+      pattern(/^(?:[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/, (s) => `must be a full commit SHA (40 hex digits), not ${show(s)}.`),
       (s) => s?.toLowerCase(),
     ),
-    branch: optionalText
-      .transform((s) => s?.replace(/^refs\/heads\//, ''))
-      .transform((s, ctx) => {
+    branch: then(
+      then(optionalText, (s) => s?.replace(/^refs\/heads\//, '')),
+      (s, ctx) => {
         // git check-ref-format's main rules: no control characters, spaces, ~^:?*[\ or '..'.
         // eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
         if (s === undefined || (/^[^\x00-\x20\x7f~^:?*[\\]+$/.test(s) && !s.includes('..'))) return s;
-        ctx.addIssue({ code: 'custom', message: `must be a branch name such as main or feature/x, not ${show(s)}.` });
-        return z.NEVER;
-      }),
-    target: optionalText.transform((s, ctx): Target => {
+        return fail(ctx, `must be a branch name such as main or feature/x, not ${show(s)}.`);
+      },
+    ),
+    target: then(optionalText, (s, ctx): Target => {
       const value = (s ?? 'all').toLowerCase();
       if (value === 'production' || value === 'preview' || value === 'all') return value;
       if (CUSTOM_ENVIRONMENT_SLUG.test(value)) return { customEnvironment: value };
-      ctx.addIssue({
-        code: 'custom',
-        message: `must be production, preview, all or a custom environment's slug (letters, digits and hyphens), not ${show(s ?? '')}.`,
-      });
-      return z.NEVER;
+      return fail(
+        ctx,
+        `must be production, preview, all or a custom environment's slug (letters, digits and hyphens), not ${show(s ?? '')}.`,
+      );
     }),
     'github-token': optionalText,
     'dry-run': booleanInput(false),
@@ -232,14 +224,13 @@ const schema = z
     'request-timeout': integerInput(30, 1, 300, 'seconds'),
     'time-budget': integerInput(300, 10, 3600, 'seconds'),
     'fail-on-error': booleanInput(true),
-    'api-url': optionalText.transform((s, ctx) => {
+    'api-url': then(optionalText, (s, ctx) => {
       const value = s ?? DEFAULT_API_URL;
       let url: URL;
       try {
         url = new URL(value);
       } catch {
-        ctx.addIssue({ code: 'custom', message: `must be a URL such as ${DEFAULT_API_URL}, not ${show(value)}.` });
-        return z.NEVER;
+        return fail(ctx, `must be a URL such as ${DEFAULT_API_URL}, not ${show(value)}.`);
       }
       const loopback = url.hostname === 'localhost' || url.hostname === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(url.hostname);
       let problem: string | undefined;
@@ -248,18 +239,17 @@ const schema = z
       else if (url.protocol === 'http:' && !loopback)
         problem = `must use https (http is allowed only for localhost, 127.0.0.0/8 and ::1), not ${show(value)}.`;
       else if (url.protocol !== 'https:' && url.protocol !== 'http:') problem = `must be an https URL, not ${show(value)}.`;
-      if (problem) {
-        ctx.addIssue({ code: 'custom', message: problem });
-        return z.NEVER;
-      }
+      if (problem) return fail(ctx, problem);
       return url.href.replace(/\/+$/, '');
     }),
   })
-  .superRefine((raw, ctx) => {
-    if (raw['team-id'] && raw['team-slug']) {
-      ctx.addIssue({ code: 'custom', path: ['team-slug'], message: 'cannot be set together with team-id: set one of the two.' });
-    }
-  });
+  .check(
+    z.superRefine((raw, ctx) => {
+      if (raw['team-id'] && raw['team-slug']) {
+        ctx.addIssue({ code: 'custom', path: ['team-slug'], message: 'cannot be set together with team-id: set one of the two.' });
+      }
+    }),
+  );
 
 /** Validate raw input strings (as the runner passes them) into one Inputs object. Pure: no I/O. */
 export function parseInputs(raw: RawInputs): Inputs {

@@ -171,6 +171,35 @@ export function needsGitSource(c: Candidate, current: CurrentCommit, options: Se
 }
 
 /**
+ * Which candidates' gitSource to read (their ids): those `needsGitSource` names, less the ones whose
+ * decision no read can change.
+ * - `withoutGitSource` (without project-id only): deployments known to have no gitSource, so a read
+ *   returns nothing new (toCandidates: CLI uploads whose meta carries no git metadata at all).
+ * - Without project-id, the builds in a project where the current commit has no build and cannot
+ *   turn out to have one. There nothing is canceled, read or not: a build of another commit is
+ *   canceled only after ancestry, which needs an own build in its project (`needsOwnBuild`), and the
+ *   only cancels that do not (a deleted branch, a closed pull request) keep every read. A project
+ *   "may have" an own build when a candidate in it is one by its meta, or is to be read and what meta
+ *   says does not rule it out (its commit unknown or the current one): then every read in it stays,
+ *   exactly as before. A read only fills what meta lacks (`mergeGitInfo`), so a known commit never
+ *   changes; the state it refreshes can only end a build, never make one an own build.
+ */
+export function gitSourceReads(
+  candidates: readonly Candidate[],
+  current: CurrentCommit,
+  options: SelectionOptions,
+  withoutGitSource: (c: Candidate) => boolean = () => false,
+): Set<string> {
+  const wanted = candidates.filter((c) => needsGitSource(c, current, options) && (options.projectScoped || !withoutGitSource(c)));
+  if (options.projectScoped || current.branchDeleted || current.closedPullRequest) return new Set(wanted.map((c) => c.id));
+  const projectOf = (c: Candidate) => c.projectId ?? '';
+  const mayHaveOwnBuild = new Set<string>();
+  for (const c of candidates) if (isOwnBuild(c, current, options)) mayHaveOwnBuild.add(projectOf(c));
+  for (const c of wanted) if (c.git.sha === undefined || c.git.sha === current.sha) mayHaveOwnBuild.add(projectOf(c));
+  return new Set(wanted.filter((c) => mayHaveOwnBuild.has(projectOf(c))).map((c) => c.id));
+}
+
+/**
  * When the current commit's own in-progress builds started, per project (the earliest: the safe
  * bound). With project-id they all count for the one project listed.
  */

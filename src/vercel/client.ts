@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { DEFAULT_POLICY, RateGate, requestWithRetry, TransportError, type HttpResult, type RetryPolicy } from '../http/request.js';
 import {
   DeploymentListSchema,
@@ -121,7 +121,7 @@ export class VercelClient {
   }
 
   /** `template` names the endpoint for its rate limit; `path` is the one requested. */
-  private async request<S extends z.ZodType>(
+  private async request<S extends z.ZodMiniType>(
     method: string,
     template: string,
     path: string,

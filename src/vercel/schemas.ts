@@ -1,4 +1,11 @@
-import { z } from 'zod';
+// zod/mini: the same zod, as functions a bundler can shake (issue 11, item 5): every run, by id too,
+// parses a Vercel answer, so these schemas are on the start-up path.
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
+
+// zod/mini sets no language for its messages ("Invalid input" alone); a field Vercel left out must
+// still say "expected string, received undefined", as full zod did (the e2e tests pin that line).
+z.config(en());
 
 // Vercel adds fields and enum values often: every schema here requires only what the action reads,
 // keeps unknown fields (looseObject), and takes states as plain strings.
@@ -10,7 +17,7 @@ export const FINISHED_STATES: ReadonlySet<string> = new Set(['READY', 'ERROR', '
 export const IN_PROGRESS_STATES = ['QUEUED', 'INITIALIZING', 'BUILDING'] as const;
 
 /** A field whose shape the action does not depend on: a value of another type reads as absent. */
-const tolerant = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
+const tolerant = <T extends z.ZodMiniType>(schema: T) => z.catch(z.optional(schema), undefined);
 
 /**
  * The fields of vercel/sdk's gitSource variants (`CancelDeploymentGitSource1..9`, `GitSource10..19` in
@@ -20,7 +27,7 @@ const tolerant = <T extends z.ZodType>(schema: T) => schema.optional().catch(und
  */
 export const GitSourceSchema = z.looseObject({
   type: tolerant(z.string()),
-  ref: tolerant(z.string().nullable()),
+  ref: tolerant(z.nullable(z.string())),
   sha: tolerant(z.string()),
   repoId: tolerant(z.union([z.string(), z.number()])),
   org: tolerant(z.string()),
@@ -30,7 +37,7 @@ export const GitSourceSchema = z.looseObject({
   repoUuid: tolerant(z.string()),
   owner: tolerant(z.string()),
   slug: tolerant(z.string()),
-  prId: tolerant(z.number().nullable()),
+  prId: tolerant(z.nullable(z.number())),
 });
 
 /**
@@ -45,15 +52,17 @@ const CustomEnvironmentSchema = z.looseObject({ id: z.string(), slug: tolerant(z
 export const DeploymentSchema = z.looseObject({
   id: z.string(),
   readyState: z.string(),
-  url: tolerant(z.string().nullable()),
-  inspectorUrl: tolerant(z.string().nullable()),
-  canceledAt: tolerant(z.number().nullable()),
+  url: tolerant(z.nullable(z.string())),
+  inspectorUrl: tolerant(z.nullable(z.string())),
+  canceledAt: tolerant(z.nullable(z.number())),
   createdAt: tolerant(z.number()),
-  target: tolerant(z.string().nullable()),
+  target: tolerant(z.nullable(z.string())),
   projectId: tolerant(z.string()),
+  /** How it was made: `git`, `cli`, `import`, ... (vercel/sdk `GetDeploymentsSource`). */
+  source: tolerant(z.string()),
   meta: tolerant(z.record(z.string(), z.unknown())),
-  gitSource: tolerant(GitSourceSchema.nullable()),
-  customEnvironment: tolerant(CustomEnvironmentSchema.nullable()),
+  gitSource: tolerant(z.nullable(GitSourceSchema)),
+  customEnvironment: tolerant(z.nullable(CustomEnvironmentSchema)),
 });
 export type Deployment = z.infer<typeof DeploymentSchema>;
 
@@ -62,12 +71,13 @@ export const ListedDeploymentSchema = z.looseObject({
   uid: z.string(),
   readyState: z.string(),
   createdAt: z.number(),
-  url: tolerant(z.string().nullable()),
-  inspectorUrl: tolerant(z.string().nullable()),
-  target: tolerant(z.string().nullable()),
+  url: tolerant(z.nullable(z.string())),
+  inspectorUrl: tolerant(z.nullable(z.string())),
+  target: tolerant(z.nullable(z.string())),
   projectId: tolerant(z.string()),
+  source: tolerant(z.string()),
   meta: tolerant(z.record(z.string(), z.unknown())),
-  customEnvironment: tolerant(CustomEnvironmentSchema.nullable()),
+  customEnvironment: tolerant(z.nullable(CustomEnvironmentSchema)),
 });
 export type ListedDeployment = z.infer<typeof ListedDeploymentSchema>;
 
@@ -93,7 +103,13 @@ const ErrorDetailSchema = z.looseObject({
   missingToken: tolerant(z.boolean()),
 });
 export const ErrorBodySchema = z.union([
-  z.looseObject({ error: ErrorDetailSchema }).transform((b) => b.error),
-  z.looseObject({ err: ErrorDetailSchema }).transform((b) => b.err),
+  z.pipe(
+    z.looseObject({ error: ErrorDetailSchema }),
+    z.transform((b: { error: ErrorDetail }) => b.error),
+  ),
+  z.pipe(
+    z.looseObject({ err: ErrorDetailSchema }),
+    z.transform((b: { err: ErrorDetail }) => b.err),
+  ),
 ]);
 export type ErrorDetail = z.infer<typeof ErrorDetailSchema>;
