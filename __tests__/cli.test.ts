@@ -90,7 +90,7 @@ describe('cancel --id', () => {
     const deployments = [{ id: d.id, url: d.url, readyState: 'CANCELED', canceledAt, outcome: 'canceled', reason: 'canceled by this run' }];
     expect(run.stdout.split('\n')).toEqual([
       '1 deployment: 1 canceled.',
-      `✅ ${d.id} (${d.url}) canceled: in progress -> CANCELED. canceled by this run`,
+      `✅ ${d.id} (${d.url}) canceled: BUILDING -> CANCELED. canceled by this run`,
       'ready-state=CANCELED',
       `canceled-at=${canceledAt}`,
       `canceled-ids=${d.id}`,

@@ -40,9 +40,9 @@ const client = (policy: Partial<RetryPolicy> = {}) =>
   });
 const byId = (...ids: string[]) => ids.map((id) => ({ ref: { kind: 'id' as const, id } }));
 const building = () => sim.addDeployment({ ownerId: 'user_alice', readyState: 'BUILDING' });
-/** An answer to the first read showing `d` still BUILDING (it is stored as canceled by someone else). */
-const readAsBuilding = (d: { id: string }) => {
-  const { canceledAt: _canceledAt, ...body } = sim.deploymentBody(sim.getDeployment(d.id));
+/** An answer to the first read showing deployment `id` still BUILDING (it is stored as canceled by someone else). */
+const readAsBuilding = (id: string) => {
+  const { canceledAt: _canceledAt, ...body } = sim.deploymentBody(sim.getDeployment(id));
   return { status: 200, body: { ...body, readyState: 'BUILDING', status: 'BUILDING' } };
 };
 const attempts = (method = 'PATCH') => sim.requests.filter((r) => r.method === method).length;
@@ -280,7 +280,7 @@ describe('faults', () => {
     // Read first while still building (canceled by someone else since); the first cancel's answer (a
     // 400) is lost to the timeout; the retry's 400 arrives.
     sim.inject(({ method, attempt }: { method: string; attempt: number }) =>
-      method === 'PATCH' && attempt === 1 ? { delayMs: 600 } : method === 'GET' && attempt === 1 ? readAsBuilding(d) : undefined,
+      method === 'PATCH' && attempt === 1 ? { delayMs: 600 } : method === 'GET' && attempt === 1 ? readAsBuilding(d.id) : undefined,
     );
     const result = await cancelOne(d.id, { timeoutMs: 500 });
     expect(result).toMatchObject({ outcome: 'already-finished', readyState: 'CANCELED', canceledAt: null });
@@ -316,7 +316,7 @@ describe('faults', () => {
       method === 'PATCH' && attempt === 1
         ? { status: 502, body: { error: { code: 'bad_gateway', message: 'hm' } } }
         : method === 'GET' && attempt === 1
-          ? readAsBuilding(d) // read first while still building (canceled by someone else since)
+          ? readAsBuilding(d.id) // read first while still building (canceled by someone else since)
           : undefined,
     );
     const result = await cancelOne(d.id);

@@ -288,10 +288,13 @@ export async function requestWithRetry(
       });
       wait = delay.waitMs;
       // Said only where the window is known (Vercel's): elsewhere the skew is the usual little jitter.
-      if (policy.rateLimitWindowMs !== undefined) skew = ` (${(delay.skewMs / 1000).toFixed(1)} s of it a random skew, so that clients do not all return at once)`;
+      if (policy.rateLimitWindowMs !== undefined)
+        skew = ` (${(delay.skewMs / 1000).toFixed(1)} s of it a random skew, so that clients do not all return at once)`;
     }
     if (now + wait >= policy.deadline) return giveUp(true);
-    policy.notice(`${what}: ${failure}; retrying in ${(wait / 1000).toFixed(1)} s${skew} (attempt ${attempt + 1} of ${policy.retries + 1}).`);
+    policy.notice(
+      `${what}: ${failure}; retrying in ${(wait / 1000).toFixed(1)} s${skew} (attempt ${attempt + 1} of ${policy.retries + 1}).`,
+    );
     await sleep(wait);
   }
 }
