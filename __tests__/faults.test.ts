@@ -42,8 +42,8 @@ const byId = (...ids: string[]) => ids.map((id) => ({ ref: { kind: 'id' as const
 const building = () => sim.addDeployment({ ownerId: 'user_alice', readyState: 'BUILDING' });
 /** An answer to the first read showing deployment `id` still BUILDING (it is stored as canceled by someone else). */
 const readAsBuilding = (id: string) => {
-  const { canceledAt: _canceledAt, ...body } = sim.deploymentBody(sim.getDeployment(id));
-  return { status: 200, body: { ...body, readyState: 'BUILDING', status: 'BUILDING' } };
+  const body = { ...sim.deploymentBody(sim.getDeployment(id)), readyState: 'BUILDING', status: 'BUILDING', canceledAt: undefined };
+  return { status: 200, body };
 };
 const attempts = (method = 'PATCH') => sim.requests.filter((r) => r.method === method).length;
 
