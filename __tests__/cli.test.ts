@@ -98,8 +98,12 @@ describe('cancel --id', () => {
       `deployments=${JSON.stringify(deployments)}`,
       '',
     ]);
-    expect(vercel.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`PATCH /v12/deployments/${d.id}/cancel`]);
-    expect(vercel.requests[0]!.query).toEqual({ teamId: TEAM.id });
+    // Read first (a BLOCKED deployment is never sent a cancel), then the cancel.
+    expect(vercel.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET /v13/deployments/${d.id}`,
+      `PATCH /v12/deployments/${d.id}/cancel`,
+    ]);
+    for (const r of vercel.requests) expect(r.query).toEqual({ teamId: TEAM.id });
   });
 
   it('takes ids and URLs separated by commas or spaces, --id repeated; a 404 exits 1 after cancelling the rest', async () => {
