@@ -223,6 +223,8 @@ describe('the action, fed hostile text', () => {
       uid: 'dpl_unknown',
     });
     answers.set('GET /v6/deployments', { status: 200, body: { deployments: listed, pagination: { next: null } } });
+    // project-id is verified once before listing (GET /v9/projects/{idOrName}).
+    answers.set('GET /v9/projects/prj_web', { status: 200, body: { id: 'prj_web', name: 'web' } });
     serve(answers);
     github.inject(({ path }) =>
       path.includes(unknownSha)
