@@ -1,5 +1,7 @@
 // How many cancels are in flight at once, as the simulator sees them: the bound lets 50 go in one
-// round (issue 11, item 4) and still holds beyond it. Counts only, never times.
+// round (issue 11, item 4) and still holds beyond it. By id, each cancel follows one read of the
+// deployment (a BLOCKED or finished one is never sent a cancel), so N ids are N reads + N cancels.
+// Counts only, never times.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { VercelSimulator } from '../simulator/vercel-api.js';
 import { CANCEL_CONCURRENCY, cancelDeployments } from '../src/cancel.js';
@@ -59,7 +61,8 @@ describe('cancel concurrency', () => {
     expect(held.maxInFlight()).toBe(50);
     expect(results.map((r) => r.outcome)).toEqual(ids.map(() => 'canceled'));
     expect(sim.requests.filter((r) => r.method === 'PATCH')).toHaveLength(50);
-    expect(sim.requests).toHaveLength(50);
+    expect(sim.requests.filter((r) => r.method === 'GET')).toHaveLength(50);
+    expect(sim.requests).toHaveLength(100);
   });
 
   it('never more than the bound: 60 cancels, at most CANCEL_CONCURRENCY at once', async () => {
@@ -68,6 +71,7 @@ describe('cancel concurrency', () => {
     const { results } = await cancelDeployments(client, byId(ids), { dryRun: false });
     expect(held.maxInFlight()).toBe(CANCEL_CONCURRENCY);
     expect(results.filter((r) => r.outcome === 'canceled')).toHaveLength(ids.length);
-    expect(sim.requests).toHaveLength(ids.length);
+    expect(sim.requests.filter((r) => r.method === 'PATCH')).toHaveLength(ids.length);
+    expect(sim.requests).toHaveLength(2 * ids.length);
   });
 });

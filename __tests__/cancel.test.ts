@@ -23,7 +23,7 @@ const byId = (...ids: string[]) => ids.map((id) => ({ ref: { kind: 'id' as const
 const add = (readyState: string) => sim.addDeployment({ ownerId: 'user_alice', readyState });
 
 describe('cancelDeployments', () => {
-  it('canceled: state before unknown (not read), after CANCELED, canceledAt from the API', async () => {
+  it('canceled: state before as read first, after CANCELED, canceledAt from the API', async () => {
     const d = add('BUILDING');
     const { results, fatal } = await cancelDeployments(client, byId(d.id), { dryRun: false });
     expect(fatal).toBeUndefined();
@@ -32,7 +32,7 @@ describe('cancelDeployments', () => {
         id: d.id,
         url: d.url,
         inspectorUrl: d.inspectorUrl,
-        stateBefore: null,
+        stateBefore: 'BUILDING',
         readyState: 'CANCELED',
         canceledAt: sim.getDeployment(d.id).canceledAt,
         createdAt: d.createdAt,
@@ -60,10 +60,21 @@ describe('cancelDeployments', () => {
   });
 
   it('failed: a 500 is reported with the endpoint and status', async () => {
+    const d = add('BUILDING');
+    sim.inject(({ method }: { method: string }) =>
+      method === 'PATCH' ? { status: 500, body: { error: { code: 'internal_server_error', message: 'boom' } } } : undefined,
+    );
+    const { results } = await cancelDeployments(client, byId(d.id), { dryRun: false });
+    expect(results[0]).toMatchObject({ id: d.id, outcome: 'failed', stateBefore: 'BUILDING' });
+    expect(results[0]!.reason).toBe(`PATCH /v12/deployments/${d.id}/cancel returned HTTP 500 (internal_server_error: boom)`);
+  });
+
+  it('failed: a 500 to the first read is reported with the endpoint and status, and no cancel is sent', async () => {
     sim.inject(() => ({ status: 500, body: { error: { code: 'internal_server_error', message: 'boom' } } }));
     const { results } = await cancelDeployments(client, byId('dpl_abc'), { dryRun: false });
     expect(results[0]).toMatchObject({ id: 'dpl_abc', outcome: 'failed', readyState: null });
-    expect(results[0]!.reason).toBe('PATCH /v12/deployments/dpl_abc/cancel returned HTTP 500 (internal_server_error: boom)');
+    expect(results[0]!.reason).toBe('GET /v13/deployments/dpl_abc returned HTTP 500 (internal_server_error: boom)');
+    expect(sim.requests.filter((r) => r.method === 'PATCH')).toEqual([]);
   });
 
   it('would-cancel and already-finished in a dry run, without a single PATCH', async () => {
@@ -157,13 +168,18 @@ describe('cancelDeployments', () => {
     expect(calls()).toEqual([`GET /v13/deployments/${d.url}`]);
   });
 
-  it('no duplicates, no extra requests: ids are canceled directly, each URL read once', async () => {
+  it('no duplicates, no extra requests: each id and each URL read once, then canceled', async () => {
     const a = add('BUILDING');
     const b = add('BUILDING');
     const { results } = await cancelDeployments(client, [...byId(a.id), host(b.url)], { dryRun: false });
     expect(results.map((r) => r.outcome)).toEqual(['canceled', 'canceled']);
     expect(calls().sort()).toEqual(
-      [`GET /v13/deployments/${b.url}`, `PATCH /v12/deployments/${a.id}/cancel`, `PATCH /v12/deployments/${b.id}/cancel`].sort(),
+      [
+        `GET /v13/deployments/${a.id}`,
+        `GET /v13/deployments/${b.url}`,
+        `PATCH /v12/deployments/${a.id}/cancel`,
+        `PATCH /v12/deployments/${b.id}/cancel`,
+      ].sort(),
     );
   });
 
@@ -189,6 +205,87 @@ describe('cancelDeployments', () => {
   });
 });
 
+describe('410 Gone: the deployment was removed, already finished', () => {
+  const patches = () => sim.requests.filter((r) => r.method === 'PATCH').length;
+
+  it.each([false, true])('removed before the run (dry run %s): the first read answers 410, no cancel', async (dryRun) => {
+    const d = add('BUILDING');
+    sim.removeDeployment(d.id);
+    const { results } = await cancelDeployments(client, byId(d.id), { dryRun });
+    expect(results).toEqual([
+      expect.objectContaining({
+        id: d.id,
+        outcome: 'already-finished',
+        readyState: null,
+        reason: 'gone (410): The deployment has been removed; nothing to cancel',
+      }),
+    ]);
+    expect(patches()).toBe(0);
+  });
+
+  it('a URL that answers 410 is already finished too', async () => {
+    const d = add('BUILDING');
+    sim.removeDeployment(d.id);
+    const { results } = await cancelDeployments(client, [{ ref: { kind: 'host' as const, host: d.url } }], { dryRun: false });
+    expect(results).toEqual([expect.objectContaining({ id: null, url: d.url, outcome: 'already-finished' })]);
+  });
+
+  it('removed between the read and the cancel: the cancel answers 410, already finished with the state read', async () => {
+    const d = add('BUILDING');
+    sim.inject(({ method }: { method: string }) => {
+      if (method === 'PATCH') sim.removeDeployment(d.id);
+      return undefined; // the simulator answers, as Vercel would for a removed deployment
+    });
+    const { results } = await cancelDeployments(client, byId(d.id), { dryRun: false });
+    expect(results).toEqual([
+      expect.objectContaining({ id: d.id, outcome: 'already-finished', stateBefore: 'BUILDING', readyState: null }),
+    ]);
+    expect(results[0]!.reason).toMatch(/^gone \(410\): /);
+    expect(sim.requests.map((r) => `${r.method} ${r.status}`)).toEqual(['GET 200', 'PATCH 410']);
+  });
+
+  it('a 410 without a message says what it means', async () => {
+    const d = add('BUILDING');
+    sim.inject(({ method }: { method: string }) => (method === 'PATCH' ? { status: 410, body: {} } : undefined));
+    const { results } = await cancelDeployments(client, byId(d.id), { dryRun: false });
+    expect(results[0]).toMatchObject({
+      outcome: 'already-finished',
+      reason: 'gone (410): Vercel says the deployment no longer exists; nothing to cancel',
+    });
+  });
+});
+
+describe('BLOCKED: held back by Vercel, never sent a cancel', () => {
+  const patches = () => sim.requests.filter((r) => r.method === 'PATCH').length;
+
+  it.each([false, true])('by id (dry run %s): skipped with the reason, no PATCH', async (dryRun) => {
+    const d = add('BLOCKED');
+    const { results } = await cancelDeployments(client, byId(d.id), { dryRun });
+    expect(results).toEqual([
+      expect.objectContaining({
+        id: d.id,
+        outcome: 'skipped',
+        stateBefore: 'BLOCKED',
+        readyState: 'BLOCKED',
+        reason: 'blocked (BLOCKED): Vercel holds it back without building it; this action does not cancel blocked deployments',
+      }),
+    ]);
+    expect(patches()).toBe(0);
+  });
+
+  it('a deployment known QUEUED that Vercel refuses (400) and now reads BLOCKED: skipped, not failed', async () => {
+    const d = add('QUEUED');
+    sim.inject(({ method }: { method: string }) => {
+      if (method === 'PATCH') sim.getDeployment(d.id).readyState = 'BLOCKED';
+      return undefined; // the simulator refuses to cancel a BLOCKED deployment with 400
+    });
+    const known = { ...sim.deploymentBody(sim.getDeployment(d.id)) } as never;
+    const { results } = await cancelDeployments(client, [{ ref: { kind: 'id' as const, id: d.id }, known }], { dryRun: false });
+    expect(results).toEqual([expect.objectContaining({ outcome: 'skipped', stateBefore: 'QUEUED', readyState: 'BLOCKED' })]);
+    expect(sim.requests.map((r) => `${r.method} ${r.status}`)).toEqual(['PATCH 400', 'GET 200']);
+  });
+});
+
 describe('only a deployment Vercel reports CANCELED counts', () => {
   type Ctx = { method: string; attempt: number };
   /** The cancel is answered 200 with `body` instead of the canceled deployment; `apply` says whether Vercel applied it. */
@@ -210,7 +307,7 @@ describe('only a deployment Vercel reports CANCELED counts', () => {
     expect(results[0]!.reason).toBe(
       'Vercel answered the cancel with HTTP 200 but said BUILDING, not CANCELED; reading it again found it still BUILDING: the cancel did not take effect (yet)',
     );
-    expect(requests()).toEqual(['PATCH 200', 'GET 200']);
+    expect(requests()).toEqual(['GET 200', 'PATCH 200', 'GET 200']);
   });
 
   it('200 saying BUILDING, and the re-read says CANCELED: canceled, with the re-read canceledAt', async () => {
@@ -221,7 +318,7 @@ describe('only a deployment Vercel reports CANCELED counts', () => {
     expect(results[0]!.reason).toBe(
       'canceled by this run (Vercel answered the cancel with HTTP 200 but said BUILDING, not CANCELED; reading it again found it CANCELED)',
     );
-    expect(requests()).toEqual(['PATCH 200', 'GET 200']);
+    expect(requests()).toEqual(['GET 200', 'PATCH 200', 'GET 200']);
   });
 
   it('200 naming another deployment (CANCELED): not this one; the re-read decides', async () => {
@@ -250,10 +347,12 @@ describe('only a deployment Vercel reports CANCELED counts', () => {
 
   it('200 saying BUILDING, and the re-read fails: failed, saying both', async () => {
     const d = add('BUILDING');
-    sim.inject(({ method }: Ctx) =>
+    sim.inject(({ method, attempt }: Ctx) =>
       method === 'PATCH'
         ? { status: 200, body: { ...sim.getDeployment(d.id) } }
-        : { status: 404, body: { error: { code: 'not_found', message: 'Deployment not found' } } },
+        : attempt === 1
+          ? undefined // the first read, before the cancel
+          : { status: 404, body: { error: { code: 'not_found', message: 'Deployment not found' } } },
     );
     const { results } = await cancelDeployments(client, byId(d.id), { dryRun: false });
     expect(results[0]).toMatchObject({ id: d.id, outcome: 'failed' });
@@ -268,7 +367,10 @@ describe('answers too large to read', () => {
 
   it('a 600 MB cancel answer fails that cancel with one line, the others stand; the socket is closed early', async () => {
     const [a, b, c] = [add('BUILDING'), add('BUILDING'), add('BUILDING')];
-    sim.inject(({ path }: { path: string }) => (path.includes(b.id) ? { status: 200, streamBytes: HUGE } : undefined));
+    // Every answer about b but the first read, before the cancel.
+    sim.inject(({ path, method, attempt }: { path: string; method: string; attempt: number }) =>
+      path.includes(b.id) && !(method === 'GET' && attempt === 1) ? { status: 200, streamBytes: HUGE } : undefined,
+    );
     const { results, fatal } = await cancelDeployments(client, byId(a.id, b.id, c.id), { dryRun: false });
     expect(fatal).toBeUndefined();
     expect(results.map((r) => [r.id, r.outcome])).toEqual([

@@ -90,7 +90,7 @@ describe('cancel --id', () => {
     const deployments = [{ id: d.id, url: d.url, readyState: 'CANCELED', canceledAt, outcome: 'canceled', reason: 'canceled by this run' }];
     expect(run.stdout.split('\n')).toEqual([
       '1 deployment: 1 canceled.',
-      `✅ ${d.id} (${d.url}) canceled: CANCELED. canceled by this run`,
+      `✅ ${d.id} (${d.url}) canceled: BUILDING -> CANCELED. canceled by this run`,
       'ready-state=CANCELED',
       `canceled-at=${canceledAt}`,
       `canceled-ids=${d.id}`,
@@ -98,8 +98,12 @@ describe('cancel --id', () => {
       `deployments=${JSON.stringify(deployments)}`,
       '',
     ]);
-    expect(vercel.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`PATCH /v12/deployments/${d.id}/cancel`]);
-    expect(vercel.requests[0]!.query).toEqual({ teamId: TEAM.id });
+    // Read first (a BLOCKED deployment is never sent a cancel), then the cancel.
+    expect(vercel.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET /v13/deployments/${d.id}`,
+      `PATCH /v12/deployments/${d.id}/cancel`,
+    ]);
+    for (const r of vercel.requests) expect(r.query).toEqual({ teamId: TEAM.id });
   });
 
   it('takes ids and URLs separated by commas or spaces, --id repeated; a 404 exits 1 after cancelling the rest', async () => {

@@ -30,8 +30,10 @@ function expectOneLineErrors(result: ActionRun): void {
 describe('a 600 MB answer', () => {
   it('fails that deployment with one line; the cancels that went through are all in the outputs and summary', async () => {
     const [a, b, c] = [building(), building(), building()];
-    // Every answer about b is 600 MB, streamed as the action reads it.
-    sim.inject(({ path }: { path: string }) => (path.includes(b.id) ? { status: 200, streamBytes: 600 * 1024 * 1024 } : undefined));
+    // Every answer about b but the first read (before the cancel) is 600 MB, streamed as the action reads it.
+    sim.inject(({ path, method, attempt }: { path: string; method: string; attempt: number }) =>
+      path.includes(b.id) && !(method === 'GET' && attempt === 1) ? { status: 200, streamBytes: 600 * 1024 * 1024 } : undefined,
+    );
     const result = await run([a.id, b.id, c.id]);
 
     expect(result.code).toBe(1);
@@ -79,7 +81,7 @@ describe('a cancel answered 200 that does not show the deployment canceled', () 
     expect(result.outputs['canceled-count']).toBe('0');
     expect(result.outputs['canceled-ids']).toBe('');
     expect(result.outputs['canceled-at']).toBe('');
-    expect(sim.requests.map((r) => `${r.method} ${r.status}`)).toEqual(['PATCH 200', 'GET 200']);
+    expect(sim.requests.map((r) => `${r.method} ${r.status}`)).toEqual(['GET 200', 'PATCH 200', 'GET 200']);
   });
 
   it('naming another deployment, and CANCELED on the re-read: canceled, with the re-read canceledAt', async () => {

@@ -286,12 +286,15 @@ describe('the command line, fed hostile text', () => {
   });
 
   it('a token rejected with its own value echoed: the one error line does not show it', async () => {
+    const rejected = {
+      status: 403,
+      body: { error: { code: 'forbidden', message: `Bearer ${TOKEN} is invalid\n::add-mask::x`, invalidToken: true } },
+    };
+    // The first request (the read before the cancel) meets the rejection.
     serve(
       new Map([
-        [
-          'PATCH /v12/deployments/dpl_a/cancel',
-          { status: 403, body: { error: { code: 'forbidden', message: `Bearer ${TOKEN} is invalid\n::add-mask::x`, invalidToken: true } } },
-        ],
+        ['GET /v13/deployments/dpl_a', rejected],
+        ['PATCH /v12/deployments/dpl_a/cancel', rejected],
       ]),
     );
     const run = await cli(['cancel', '--id', 'dpl_a', '--api-url', vercelUrl]);

@@ -51,13 +51,16 @@ describe('by id', () => {
         reason: 'canceled by this run',
       },
     ]);
-    // One request: the cancel itself.
-    expect(sim.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`PATCH /v12/deployments/${d.id}/cancel`]);
-    expect(sim.requests[0]!.query).toEqual({ teamId: TEAM.id });
+    // Two requests: the read (a BLOCKED deployment is never sent a cancel), then the cancel itself.
+    expect(sim.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET /v13/deployments/${d.id}`,
+      `PATCH /v12/deployments/${d.id}/cancel`,
+    ]);
+    for (const r of sim.requests) expect(r.query).toEqual({ teamId: TEAM.id });
     expect(result.stdout).toContain(`${d.id} (${d.url}) canceled`);
     expect(result.summary).toContain('| Deployment | State | Outcome | Why |');
     expect(result.summary).toContain(
-      `| [\`${d.id}\`](${d.inspectorUrl}) [${d.url!.replace(/([_*[\]])/g, '\\$1')}](https://${d.url}/) | CANCELED | ✅ canceled after `,
+      `| [\`${d.id}\`](${d.inspectorUrl}) [${d.url!.replace(/([_*[\]])/g, '\\$1')}](https://${d.url}/) | BUILDING → CANCELED | ✅ canceled after `,
     );
   });
 
@@ -77,9 +80,17 @@ describe('by id', () => {
     expect(result.outputs['ready-state']).toBe('CANCELED');
     expect(result.outputs['canceled-ids']).toBe(`${a.id},${c.id}`);
     expect(result.outputs['canceled-count']).toBe('2');
-    // The READY one: a 400 on cancel, then one read to tell "finished" from an error.
-    expect(requestsTo('PATCH')).toHaveLength(3);
-    expect(requestsTo('GET').map((r) => r.path)).toEqual([`/v13/deployments/${b.id}`]);
+    // Each read once; the READY one is not sent a cancel.
+    expect(
+      requestsTo('GET')
+        .map((r) => r.path)
+        .sort(),
+    ).toEqual([a, b, c].map((d) => `/v13/deployments/${d.id}`).sort());
+    expect(
+      requestsTo('PATCH')
+        .map((r) => r.path)
+        .sort(),
+    ).toEqual([a, c].map((d) => `/v12/deployments/${d.id}/cancel`).sort());
     expect(result.summary).toContain('3 deployments: 2 canceled, 1 already finished.');
   });
 
@@ -123,7 +134,7 @@ describe('by id', () => {
     const result = await run({ 'deployment-id': d.id, 'request-timeout': '1' });
 
     expect(result.code).toBe(0);
-    expect(sim.requests.map((r) => `${r.method} ${r.status}`)).toEqual(['PATCH 0', 'PATCH 400', 'GET 200']);
+    expect(sim.requests.map((r) => `${r.method} ${r.status}`)).toEqual(['GET 200', 'PATCH 0', 'PATCH 400', 'GET 200']);
     expect(result.stdout).toMatch(/no response within 1 s; retrying in \d\.\d s \(attempt 2 of 4\)/);
     expect(deploymentsOutput(result)).toEqual([
       {

@@ -35,10 +35,16 @@ const client = (policy: Partial<RetryPolicy> = {}) =>
     apiUrl,
     token: TOKEN,
     scope: {},
-    policy: { retries: 3, baseDelayMs: 10, timeoutMs: 2000, notice: (m) => notices.push(m), ...policy },
+    // A small rate-limit window: the skew after a 429 stays under 0.1 s (rateLimitDelay is tested alone).
+    policy: { retries: 3, baseDelayMs: 10, timeoutMs: 2000, rateLimitWindowMs: 200, notice: (m) => notices.push(m), ...policy },
   });
 const byId = (...ids: string[]) => ids.map((id) => ({ ref: { kind: 'id' as const, id } }));
 const building = () => sim.addDeployment({ ownerId: 'user_alice', readyState: 'BUILDING' });
+/** An answer to the first read showing deployment `id` still BUILDING (it is stored as canceled by someone else). */
+const readAsBuilding = (id: string) => {
+  const body = { ...sim.deploymentBody(sim.getDeployment(id)), readyState: 'BUILDING', status: 'BUILDING', canceledAt: undefined };
+  return { status: 200, body };
+};
 const attempts = (method = 'PATCH') => sim.requests.filter((r) => r.method === method).length;
 
 async function cancelOne(id: string, policy: Partial<RetryPolicy> = {}) {
@@ -189,7 +195,7 @@ describe('faults', () => {
 
   it('resets on every attempt: failed with the network error and the attempt count', async () => {
     const d = building();
-    sim.inject(() => 'reset');
+    sim.inject(({ method }: { method: string }) => (method === 'PATCH' ? 'reset' : undefined));
     const result = await cancelOne(d.id, { retries: 2 });
     expect(result.outcome).toBe('failed');
     expect(result.reason).toMatch(new RegExp(`^PATCH /v12/deployments/${d.id}/cancel failed: network error .* \\(3 attempts\\)$`));
@@ -220,7 +226,7 @@ describe('faults', () => {
       id: d.id,
       url: d.url,
       inspectorUrl: d.inspectorUrl,
-      stateBefore: null,
+      stateBefore: 'BUILDING',
       readyState: 'CANCELED',
       canceledAt: sim.getDeployment(d.id).canceledAt,
       createdAt: d.createdAt,
@@ -229,6 +235,7 @@ describe('faults', () => {
     });
     expect(sim.getDeployment(d.id).canceledAt).toBeGreaterThanOrEqual(before);
     expect(sim.requests.map((r) => [r.method, r.status])).toEqual([
+      ['GET', 200], // read first
       ['PATCH', 0], // abandoned: no answer was sent
       ['PATCH', 400],
       ['GET', 200],
@@ -260,6 +267,7 @@ describe('faults', () => {
       reason: 'canceled by this run (an earlier attempt went through without an answer; the retry found it canceled)',
     });
     expect(sim.requests.map((r) => [r.method, r.status])).toEqual([
+      ['GET', 200],
       ['PATCH', 0],
       ['PATCH', 400],
       ['GET', 200],
@@ -269,14 +277,16 @@ describe('faults', () => {
   it("Vercel's clock 10 s ahead: a deployment canceled 5 s before this run (on Vercel's clock) is not claimed", async () => {
     await skewedVercel(10_000);
     const d = sim.addDeployment({ ownerId: 'user_alice', readyState: 'CANCELED', canceledAt: Date.now() + 10_000 - 5_000 });
-    // The first attempt's answer (a 400) is lost to the timeout; the retry's 400 arrives.
+    // Read first while still building (canceled by someone else since); the first cancel's answer (a
+    // 400) is lost to the timeout; the retry's 400 arrives.
     sim.inject(({ method, attempt }: { method: string; attempt: number }) =>
-      method === 'PATCH' && attempt === 1 ? { delayMs: 600 } : undefined,
+      method === 'PATCH' && attempt === 1 ? { delayMs: 600 } : method === 'GET' && attempt === 1 ? readAsBuilding(d.id) : undefined,
     );
     const result = await cancelOne(d.id, { timeoutMs: 500 });
     expect(result).toMatchObject({ outcome: 'already-finished', readyState: 'CANCELED', canceledAt: null });
     expect(result.reason).toBe('already finished (CANCELED): nothing to cancel');
     expect(sim.requests.map((r) => [r.method, r.status])).toEqual([
+      ['GET', 200],
       ['PATCH', 0],
       ['PATCH', 400],
       ['GET', 200],
@@ -303,7 +313,11 @@ describe('faults', () => {
   it('a 400 on a retry for a deployment canceled before this run: already finished, not counted', async () => {
     const d = sim.addDeployment({ ownerId: 'user_alice', readyState: 'CANCELED', canceledAt: Date.now() - 60_000 });
     sim.inject(({ method, attempt }: { method: string; attempt: number }) =>
-      method === 'PATCH' && attempt === 1 ? { status: 502, body: { error: { code: 'bad_gateway', message: 'hm' } } } : undefined,
+      method === 'PATCH' && attempt === 1
+        ? { status: 502, body: { error: { code: 'bad_gateway', message: 'hm' } } }
+        : method === 'GET' && attempt === 1
+          ? readAsBuilding(d.id) // read first while still building (canceled by someone else since)
+          : undefined,
     );
     const result = await cancelOne(d.id);
     expect(result).toMatchObject({ outcome: 'already-finished', readyState: 'CANCELED', canceledAt: null });
@@ -324,7 +338,8 @@ describe('faults', () => {
     const c = building();
     const { results } = await cancelDeployments(client(), byId(a.id, 'dpl_gone', c.id), { dryRun: false });
     expect(results.map((r) => r.outcome)).toEqual(['canceled', 'failed', 'canceled']);
-    expect(attempts()).toBe(3); // a 404 is not retried
+    expect(attempts('GET')).toBe(3); // a 404 is not retried
+    expect(attempts()).toBe(2); // and no cancel is sent for what could not be read
   });
 
   it('other 4xx are not retried', async () => {
@@ -358,10 +373,15 @@ describe('rate limits', () => {
 
     expect(results.map((r) => r.outcome)).toEqual(Array(30).fill('canceled'));
     expect(sim.requests.filter((r) => r.status === 429)).toHaveLength(0);
-    expect(notices.filter((m) => m.includes('is nearly used up'))).toHaveLength(1);
-    expect(notices[0]).toMatch(
-      /^Vercel's rate limit for PATCH \/v12\/deployments\/\{id\}\/cancel is nearly used up \(\d+ of 12 requests left until .*\): slowing down\.$/,
-    );
+    // Once per endpoint: the reads before the cancels have their own bucket.
+    expect(notices.filter((m) => m.includes('is nearly used up')).sort()).toEqual([
+      expect.stringMatching(
+        /^Vercel's rate limit for GET \/v13\/deployments\/\{idOrUrl\} is nearly used up \(\d+ of 12 requests left until .*\): slowing down\.$/,
+      ),
+      expect.stringMatching(
+        /^Vercel's rate limit for PATCH \/v12\/deployments\/\{id\}\/cancel is nearly used up \(\d+ of 12 requests left until .*\): slowing down\.$/,
+      ),
+    ]);
   });
 
   const hourAway = () => String(Math.ceil(Date.now() / 1000) + 3600);
@@ -390,7 +410,7 @@ describe('rate limits', () => {
 
     expect(results.map((r) => r.outcome)).toEqual(Array(5).fill('canceled'));
     expect(attempts('PATCH')).toBe(5);
-    expect(attempts('GET')).toBe(2);
+    expect(attempts('GET')).toBe(2 + 5); // the list twice, then each deployment read before its cancel
     expect(notices).toEqual([expect.stringMatching(LIST_NOTICE)]);
     expect(notices.some((m) => m.includes('/cancel'))).toBe(false);
   });
@@ -429,7 +449,11 @@ describe('rate limits', () => {
     // maxWaitMs 60 s: taking the reset at its word, the retry would not fit this 20 s budget.
     expect(await cancelOne(d.id, { deadline: Date.now() + 20_000 })).toMatchObject({ outcome: 'canceled' });
     expect(attempts()).toBe(2);
-    expect(notices).toEqual([expect.stringMatching(/HTTP 429; retrying in 0\.0 s \(attempt 2 of 4\)/)]);
+    expect(notices).toEqual([
+      expect.stringMatching(
+        /HTTP 429; retrying in 0\.\d s \(0\.\d s of it a random skew, so that clients do not all return at once\) \(attempt 2 of 4\)/,
+      ),
+    ]);
   });
 
   it('takes up a window that resets sooner than the one it held', async () => {

@@ -109,7 +109,8 @@ it('tunnels every request through HTTPS_PROXY', async () => {
   expect(result.code).toBe(0);
   expect(result.outputs['ready-state']).toBe('CANCELED');
   expect(sim.getDeployment(d.id).readyState).toBe('CANCELED');
-  expect(tunnels).toEqual([`${HOST}:443`]);
+  // One tunnel per request: the read before the cancel, and the cancel.
+  expect(tunnels).toEqual([`${HOST}:443`, `${HOST}:443`]);
 });
 
 it('leaves a host listed in NO_PROXY alone', async () => {
@@ -180,7 +181,7 @@ describe('a proxy that refuses the tunnel', () => {
       readyState: null,
       canceledAt: null,
       outcome: 'failed',
-      reason: `PATCH /v12/deployments/${d.id}/cancel failed: the proxy refused the connection: HTTP 407 Proxy Authentication Required`,
+      reason: `GET /v13/deployments/${d.id} failed: the proxy refused the connection: HTTP 407 Proxy Authentication Required`,
     });
     expect(result.stdout).not.toMatch(/ECONNRESET|tunneling socket/);
     // One CONNECT: a 407 will not pass on a retry.
@@ -196,9 +197,7 @@ describe('a proxy that refuses the tunnel', () => {
 
     expect(result.code).toBe(1);
     const [row] = JSON.parse(result.outputs.deployments!) as Array<{ reason: string }>;
-    expect(row!.reason).toBe(
-      `PATCH /v12/deployments/${d.id}/cancel failed: the proxy refused the connection: HTTP 502 Bad Gateway (2 attempts)`,
-    );
+    expect(row!.reason).toBe(`GET /v13/deployments/${d.id} failed: the proxy refused the connection: HTTP 502 Bad Gateway (2 attempts)`);
     expect(result.stdout).toMatch(/the proxy refused the connection: HTTP 502 Bad Gateway; retrying in/);
     expect(connections).toHaveLength(2);
     await allClosed();

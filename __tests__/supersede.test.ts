@@ -74,12 +74,15 @@ describe('decide: in-progress deployments of the same branch and repository', ()
     expect(d.reason).toMatch(/ancestor/);
   });
 
-  it.each(['READY', 'ERROR', 'CANCELED', 'DELETED', 'SOMETHING_NEW', ''])('never cancels a deployment in state %p', (state) => {
-    const d = one(cand({ readyState: state }));
-    expect(d.cancel).toBe(false);
-    expect(d.reason).toMatch(/not in progress/);
-    if (state) expect(d.reason).toContain(state);
-  });
+  it.each(['READY', 'ERROR', 'CANCELED', 'DELETED', 'BLOCKED', 'SOMETHING_NEW', ''])(
+    'never cancels a deployment in state %p (BLOCKED included: held back, not building)',
+    (state) => {
+      const d = one(cand({ readyState: state }));
+      expect(d.cancel).toBe(false);
+      expect(d.reason).toMatch(/not in progress/);
+      if (state) expect(d.reason).toContain(state);
+    },
+  );
 
   it('never cancels a finished deployment, even on a closed pull request', () => {
     expect(one(cand({ readyState: 'READY' }), current({ closedPullRequest: true })).cancel).toBe(false);

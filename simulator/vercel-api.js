@@ -51,6 +51,16 @@
 //     `production`, `staging` or null (SDK enums; vercel/vercel `packages/client/src/deploy.ts` sends a
 //     non-production target as `customEnvironmentSlugOrId`; `vercel list` shows `customEnvironment?.slug`,
 //     CLI `commands/list/index.ts`).
+//   - A removed deployment (`sim.removeDeployment(id)`, or one added with `deletedAt`) answers 410 to
+//     GET /v13 and to cancel: both list 410 among their failures (SDK `deploymentsGetDeployment.ts`
+//     `M.fail([400, 403, 404, 410, 429, "4XX"])`, `deploymentsCancelDeployment.ts` `[400, 401, 403,
+//     404, 410]`), and Vercel's CLI words a 410 "The deployment has been removed" (CLI
+//     `util/dev/errors.ts`). It stays listed with readyState DELETED (SDK `GetDeploymentsReadyState`).
+//   - BLOCKED (a list `state` value and readyState, SDK `getdeploymentsop.ts`,
+//     `canceldeploymentservicesdeploymentsarchitecture.ts`) is not a build in progress: cancel refuses
+//     it with 400 like a finished deployment. Vercel's CLI never counts it in progress (CLI
+//     `util/deploy/is-deploying.ts`: QUEUED, BUILDING, INITIALIZING) and a blocked deployment's builds
+//     can be READY (vercel/vercel issue #16379); the SDK describes cancel as stopping a build in progress.
 //   - GET /v9/projects/{idOrName} answers the project or 404 `not_found` (SDK
 //     `src/funcs/projectsGetProject.ts`; CLI `util/projects/get-project-by-id-or-name.ts`, which calls
 //     the same resource at /v8 and maps 404 to ProjectNotFound).
@@ -66,6 +76,8 @@
 //     custom environment, and any other value than production/preview/staging names a custom
 //     environment by slug or id.
 //   - an unknown `projectId` lists nothing (UNCONFIRMED what Vercel answers).
+//   - UNCONFIRMED: the 410 body (here Vercel's usual error shape, code `gone`) and whether Vercel's
+//     cancel accepts a BLOCKED deployment (here 400, the action's decision: README "What it does, exactly").
 
 import { readFileSync } from 'node:fs';
 import { randomInt } from 'node:crypto';
@@ -91,7 +103,8 @@ export const BASE_CREATED_AT = 1767225600000; // 2026-01-01T00:00:00Z
 /** Requests per rate-limit window unless the constructor says otherwise: high, so ordinary tests never run low. */
 export const RATE_LIMIT = 1000;
 
-const IN_PROGRESS_STATES = new Set(['QUEUED', 'INITIALIZING', 'BUILDING', 'BLOCKED']);
+// The states cancel accepts: a build under way. BLOCKED is refused like a finished one (see the header).
+const IN_PROGRESS_STATES = new Set(['QUEUED', 'INITIALIZING', 'BUILDING']);
 const CANCELED_REASON = 'Deployment canceled via the API';
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const LOWER_ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -174,6 +187,7 @@ function apiError(status, code, message, extra, headers) {
 const notFoundEndpoint = () => apiError(404, 'not_found', 'The requested endpoint was not found');
 const deploymentNotFound = () => apiError(404, 'not_found', 'Deployment not found');
 const projectNotFound = () => apiError(404, 'not_found', 'Project not found');
+const deploymentGone = () => apiError(410, 'gone', 'The deployment has been removed');
 /** @param {string} message */
 const badRequest = (message) => apiError(400, 'bad_request', message);
 
@@ -329,6 +343,20 @@ export class VercelSimulator {
     const deployment = this.#deployments.get(id);
     if (!deployment) throw new Error(`simulator: no deployment ${id}`);
     return deployment;
+  }
+
+  /**
+   * Removes a deployment as Vercel does when one is deleted: it stays listed as DELETED (a list
+   * readyState, SDK `GetDeploymentsReadyState`), and GET /v13 and cancel answer 410 Gone.
+   * @param {string} id
+   * @returns {Deployment}
+   */
+  removeDeployment(id) {
+    const d = this.getDeployment(id);
+    d.readyState = 'DELETED';
+    d.status = 'DELETED';
+    d.deletedAt = this.#now();
+    return d;
   }
 
   /**
@@ -564,6 +592,7 @@ export class VercelSimulator {
       );
     }
     if (!d || d.ownerId !== scopeId) throw deploymentNotFound();
+    if (d.deletedAt !== undefined && d.deletedAt !== null) throw deploymentGone();
     return d;
   }
 

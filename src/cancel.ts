@@ -2,7 +2,7 @@ import { mapConcurrent } from './concurrency.js';
 import { earlierAttemptWentThrough } from './earlier-attempt.js';
 import type { DeploymentRef } from './inputs.js';
 import { VercelError, type VercelClient } from './vercel/client.js';
-import { FINISHED_STATES, type Deployment } from './vercel/schemas.js';
+import { BLOCKED_STATES, FINISHED_STATES, type Deployment } from './vercel/schemas.js';
 
 export type Outcome = 'canceled' | 'already-finished' | 'would-cancel' | 'skipped' | 'failed';
 
@@ -84,9 +84,39 @@ function named(ref: DeploymentRef): { what: string; url: string | null } {
   return ref.kind === 'id' ? { what: ref.id, url: null } : { what: ref.host, url: ref.host };
 }
 
-/** A `failed` result for the target; a rejected token is thrown instead, to stop the run. */
+/**
+ * 410 Gone, which vercel/sdk lists among the failures of get and cancel (deploymentsGetDeployment.ts
+ * `M.fail([400, 403, 404, 410, 429, "4XX"])`, deploymentsCancelDeployment.ts `[400, 401, 403, 404, 410]`):
+ * the deployment was removed (Vercel's CLI words a 410 "The deployment has been removed",
+ * packages/cli/src/util/dev/errors.ts). Nothing is left to cancel: already finished, not a failure.
+ */
+export const isGone = (error: unknown): error is VercelError => error instanceof VercelError && error.status === 410;
+
+function goneResult(target: CancelTarget, error: VercelError, known?: Deployment): DeploymentResult {
+  const { ref } = target;
+  const { url } = named(ref);
+  const said = error.vercelMessage ?? 'Vercel says the deployment no longer exists';
+  return {
+    ...resultOf(known, { outcome: 'already-finished', reason: `gone (410): ${said}; nothing to cancel` }),
+    id: known?.id ?? (ref.kind === 'id' ? ref.id : null),
+    url: known?.url ?? url,
+    readyState: null,
+  };
+}
+
+/** A blocked deployment (BLOCKED_STATES): left alone, never sent a cancel. */
+function heldResult(d: Deployment, before = d.readyState): DeploymentResult {
+  return resultOf(d, {
+    stateBefore: before,
+    outcome: 'skipped',
+    reason: `blocked (${d.readyState}): Vercel holds it back without building it; this action does not cancel blocked deployments`,
+  });
+}
+
+/** A `failed` result for the target (`already-finished` for a 410); a rejected token is thrown instead, to stop the run. */
 function failedResult(target: CancelTarget, error: unknown, known?: Deployment): DeploymentResult {
   if (error instanceof VercelError && error.tokenRejected) throw error;
+  if (isGone(error)) return goneResult(target, error, known);
   const { ref } = target;
   const { what, url } = named(ref);
   return {
@@ -135,23 +165,25 @@ async function cancelOne(
     resultOf(d, { stateBefore: before, outcome: 'already-finished', reason: `already finished (${d.readyState}): nothing to cancel` });
   const why = target.why ? `: ${target.why}` : '';
 
-  // A dry run reads first: the state decides. (Hostnames were resolved before, in cancelDeployments.)
+  // Read first: the state decides, and a blocked deployment is never sent a cancel (BLOCKED_STATES).
+  // (Hostnames were resolved before, in cancelDeployments; superseded mode knows its deployments.)
   let known = target.known;
-  if (!known && dryRun) {
+  if (!known) {
     try {
       known = await client.getDeployment(what);
     } catch (error) {
       return failed(error);
     }
   }
-  if (known && FINISHED_STATES.has(known.readyState)) return finished(known);
+  if (BLOCKED_STATES.has(known.readyState)) return heldResult(known);
+  if (FINISHED_STATES.has(known.readyState)) return finished(known);
   if (dryRun) {
     const because = target.why ? `${target.why}; ` : '';
-    return resultOf(known, { outcome: 'would-cancel', reason: `dry run: ${because}in progress (${known!.readyState}), would be canceled` });
+    return resultOf(known, { outcome: 'would-cancel', reason: `dry run: ${because}in progress (${known.readyState}), would be canceled` });
   }
 
-  const id = known?.id ?? what;
-  const stateBefore = known?.readyState ?? null;
+  const id = known.id;
+  const stateBefore = known.readyState;
   const canceled = (d: Deployment, how = ''): DeploymentResult =>
     resultOf(d, { stateBefore, canceledAt: d.canceledAt ?? null, outcome: 'canceled', reason: `canceled by this run${why}${how}` });
 
@@ -165,12 +197,14 @@ async function cancelOne(
       now = await client.getDeployment(id);
     } catch (error) {
       if (error instanceof VercelError && error.tokenRejected) stopRun(error);
+      if (isGone(error)) return { ...goneResult(target, error, known), stateBefore };
       const why = error instanceof Error ? error.message : String(error);
       return { ...failed(new Error(`${said}; reading it again failed: ${why}`), known), stateBefore };
     }
     if (now.id !== id) return { ...failed(new Error(`${said}; reading it again named another deployment`), known), stateBefore };
     if (isCanceled(now, id)) return canceled(now, ` (${said}; reading it again found it CANCELED)`);
-    if (FINISHED_STATES.has(now.readyState)) return finished(now, stateBefore ?? now.readyState);
+    if (BLOCKED_STATES.has(now.readyState)) return heldResult(now, stateBefore);
+    if (FINISHED_STATES.has(now.readyState)) return finished(now, stateBefore);
     return resultOf(now, {
       stateBefore,
       outcome: 'failed',
@@ -191,8 +225,8 @@ async function cancelOne(
     let now: Deployment;
     try {
       now = await client.getDeployment(id);
-    } catch {
-      return failed(error, known);
+    } catch (again) {
+      return isGone(again) ? { ...goneResult(target, again, known), stateBefore } : failed(error, known);
     }
     if (now.id !== id) return failed(error, known);
     // A 400 on a retry for a deployment now CANCELED: the attempt whose answer was lost (a timeout,
@@ -209,13 +243,14 @@ async function cancelOne(
     }
     if (verdict === 'unknown') {
       return resultOf(now, {
-        stateBefore: stateBefore ?? now.readyState,
+        stateBefore,
         outcome: 'already-finished',
         reason:
           'already finished (CANCELED): nothing to cancel. An earlier attempt of this run, whose answer was lost, may have canceled it; Vercel did not say when (no Date header or canceledAt) to tell.',
       });
     }
-    if (FINISHED_STATES.has(now.readyState)) return finished(now, stateBefore ?? now.readyState);
+    if (BLOCKED_STATES.has(now.readyState)) return heldResult(now, stateBefore);
+    if (FINISHED_STATES.has(now.readyState)) return finished(now, stateBefore);
     return failed(error, now);
   }
 }

@@ -2,6 +2,7 @@
 import type { CurrentCommit, Repository } from './github/event.js';
 import type { Target } from './inputs.js';
 import { GITHUB_COM, type GitInfo } from './vercel/git-metadata.js';
+import { IN_PROGRESS_STATES } from './vercel/schemas.js';
 
 /** An in-progress deployment, with what its git metadata says. */
 export interface Candidate {
@@ -41,7 +42,8 @@ export interface Decision {
   reason: string;
 }
 
-const IN_PROGRESS = new Set(['QUEUED', 'INITIALIZING', 'BUILDING']);
+/** A build under way (schemas.ts IN_PROGRESS_STATES): BLOCKED is not one, and never canceled (schemas.ts BLOCKED_STATES). */
+const IN_PROGRESS: ReadonlySet<string> = new Set<string>(IN_PROGRESS_STATES);
 const short = (sha: string) => sha.slice(0, 7);
 
 /** Whether git metadata names the workflow's repository. */

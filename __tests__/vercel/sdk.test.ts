@@ -155,12 +155,27 @@ describe('cancel (PATCH /v12/deployments/{id}/cancel)', () => {
     }
   });
 
-  it('answers 400 for a finished deployment', async () => {
-    const d = add({ readyState: 'READY' });
+  it.each(['READY', 'BLOCKED'])('answers 400 for a %s deployment (BLOCKED is not a build in progress)', async (readyState) => {
+    const d = add({ readyState });
     expect(await errorOf(vercel.deployments.cancelDeployment({ id: d.id, teamId: TEAM }))).toEqual({
       status: 400,
       error: expect.objectContaining({ code: 'bad_request' }),
     });
+    // BLOCKED is a state filter value and a readyState the SDK accepts in a list and a get.
+    const { deployments } = await vercel.deployments.getDeployments({ teamId: TEAM, state: readyState });
+    expect(deployments.map((x) => x.uid)).toEqual([d.id]);
+    expect(await vercel.deployments.getDeployment({ idOrUrl: d.id, teamId: TEAM })).toMatchObject({ readyState });
+  });
+
+  it('a removed deployment: 410 Gone to get and cancel (both list 410), listed as DELETED', async () => {
+    const d = add({ readyState: 'BUILDING' });
+    sim.removeDeployment(d.id);
+    const gone = { status: 410, error: { code: 'gone', message: 'The deployment has been removed' } };
+    expect(await errorOf(vercel.deployments.getDeployment({ idOrUrl: d.id, teamId: TEAM }))).toEqual(gone);
+    expect(await errorOf(vercel.deployments.getDeployment({ idOrUrl: d.url, teamId: TEAM }))).toEqual(gone);
+    expect(await errorOf(vercel.deployments.cancelDeployment({ id: d.id, teamId: TEAM }))).toEqual(gone);
+    const { deployments } = await vercel.deployments.getDeployments({ teamId: TEAM });
+    expect(deployments).toEqual([expect.objectContaining({ uid: d.id, readyState: 'DELETED' })]);
   });
 });
 

@@ -13,6 +13,11 @@ export interface RetryPolicy {
   baseDelayMs: number;
   /** The cap of any one wait, whatever a Retry-After asks for. */
   maxWaitMs: number;
+  /**
+   * How long the service's rate-limit windows last, when known: after a 429 (or a server-given wait)
+   * a random skew of up to half of it is added (see rateLimitDelay). Unset: a skew of up to 250 ms.
+   */
+  rateLimitWindowMs?: number;
   /** One line for the log: retries, rate-limit slow-downs. */
   notice: (message: string) => void;
 }
@@ -95,6 +100,40 @@ export function rateLimitWaitMs(status: number, headers: HeaderMap, text: string
     // not JSON: no hint
   }
   return undefined;
+}
+
+/** The skew's spread when the service's rate-limit window is not known: a little, so parallel requests do not return at once. */
+const SMALL_SKEW_WINDOW_MS = 500;
+
+/**
+ * The wait before retrying a rate-limited answer (a 429, or any answer naming a time to come back):
+ * the server's time, plus a random skew of up to half the rate-limit window. Vercel's CLI does the
+ * same, 30 s after Retry-After "to prevent creating a thundering herd" since "many of our APIs use 1
+ * minute rate limit buckets" (vercel/vercel packages/cli/src/util/client.ts, `randomSkewMs`): clients
+ * told the same Retry-After would otherwise all return at the one moment a token frees up.
+ * The skew never pushes the wait past `maxWaitMs` (nor cuts the server's time), and it never takes the
+ * time the retry itself needs: it uses at most what the budget leaves after the server's time and one
+ * full attempt (`attemptMs`). Pure: `random` is in [0, 1).
+ */
+export function rateLimitDelay({
+  hintMs,
+  windowMs = SMALL_SKEW_WINDOW_MS,
+  random,
+  maxWaitMs,
+  budgetLeftMs,
+  attemptMs,
+}: {
+  hintMs: number;
+  windowMs?: number;
+  random: number;
+  maxWaitMs: number;
+  budgetLeftMs: number;
+  attemptMs: number;
+}): { waitMs: number; skewMs: number } {
+  if (hintMs >= maxWaitMs) return { waitMs: maxWaitMs, skewMs: 0 };
+  const room = Math.min(maxWaitMs - hintMs, budgetLeftMs - hintMs - attemptMs);
+  const skewMs = Math.max(0, Math.min((random * windowMs) / 2, room));
+  return { waitMs: hintMs + skewMs, skewMs };
 }
 
 /** Why there was no response: a line for the user, never the URL or headers. */
@@ -234,10 +273,28 @@ export async function requestWithRetry(
     const now = Date.now();
     const hint = limitedForMs ?? (result ? rateLimitWaitMs(result.status, result.headers, result.text, now) : undefined);
     const backoff = Math.min(policy.maxWaitMs, policy.baseDelayMs * 2 ** (attempt - 1));
-    // Full jitter on the backoff; a little on a server-given time, so parallel requests do not return at once.
-    const wait = hint !== undefined ? Math.min(policy.maxWaitMs, hint + Math.random() * 250) : backoff / 2 + (Math.random() * backoff) / 2;
+    // Full jitter on the backoff. A rate limit (a 429, or a server-given time) waits for the server's
+    // time, or the backoff when it named none, plus a skew spread over the window (rateLimitDelay).
+    let wait = backoff / 2 + (Math.random() * backoff) / 2;
+    let skew = '';
+    if (hint !== undefined || result?.status === 429) {
+      const delay = rateLimitDelay({
+        hintMs: hint ?? wait,
+        windowMs: policy.rateLimitWindowMs,
+        random: Math.random(),
+        maxWaitMs: policy.maxWaitMs,
+        budgetLeftMs: policy.deadline - now,
+        attemptMs: timeoutMs,
+      });
+      wait = delay.waitMs;
+      // Said only where the window is known (Vercel's): elsewhere the skew is the usual little jitter.
+      if (policy.rateLimitWindowMs !== undefined)
+        skew = ` (${(delay.skewMs / 1000).toFixed(1)} s of it a random skew, so that clients do not all return at once)`;
+    }
     if (now + wait >= policy.deadline) return giveUp(true);
-    policy.notice(`${what}: ${failure}; retrying in ${(wait / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${policy.retries + 1}).`);
+    policy.notice(
+      `${what}: ${failure}; retrying in ${(wait / 1000).toFixed(1)} s${skew} (attempt ${attempt + 1} of ${policy.retries + 1}).`,
+    );
     await sleep(wait);
   }
 }

@@ -75,6 +75,13 @@ export class VercelError extends Error {
 
 const USER_AGENT = 'vercel-cancel-deployment-action';
 
+/**
+ * Vercel's rate-limit windows: "Many of our APIs use 1 minute rate limit buckets" (vercel/vercel
+ * packages/cli/src/util/client.ts, where the CLI adds up to 30 s of random skew after Retry-After).
+ * After a 429 the retry adds a random skew of up to half of it (http/request.ts rateLimitDelay).
+ */
+export const VERCEL_RATE_LIMIT_WINDOW_MS = 60_000;
+
 /** The only code that talks to Vercel. It knows nothing of GitHub. */
 export class VercelClient {
   private readonly options: VercelClientOptions;
@@ -84,7 +91,13 @@ export class VercelClient {
 
   constructor(options: VercelClientOptions) {
     this.options = options;
-    this.policy = { ...DEFAULT_POLICY, deadline: Date.now() + 300_000, notice: () => undefined, ...options.policy };
+    this.policy = {
+      ...DEFAULT_POLICY,
+      rateLimitWindowMs: VERCEL_RATE_LIMIT_WINDOW_MS,
+      deadline: Date.now() + 300_000,
+      notice: () => undefined,
+      ...options.policy,
+    };
   }
 
   /** GET /v13/deployments/{idOrHostname}. */

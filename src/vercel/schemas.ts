@@ -13,8 +13,25 @@ z.config(en());
 /** States in which a deployment's build has ended; cancelling one is refused with a 400. */
 export const FINISHED_STATES: ReadonlySet<string> = new Set(['READY', 'ERROR', 'CANCELED', 'DELETED']);
 
-/** The states Vercel can cancel, as the list endpoint's `state` filter takes them. */
+/**
+ * The states Vercel can cancel, as the list endpoint's `state` filter takes them: a build under way.
+ * The same three as Vercel's CLI (`deploymentInProgressStates`, vercel/vercel
+ * packages/cli/src/util/deploy/is-deploying.ts). BLOCKED is deliberately not here: see BLOCKED_STATES.
+ */
 export const IN_PROGRESS_STATES = ['QUEUED', 'INITIALIZING', 'BUILDING'] as const;
+
+/**
+ * Held back by Vercel, not building: never canceled by this action, in either mode (README, "What it
+ * does, exactly"). Vercel documents BLOCKED only as a value (the list's `state` filter and readyState
+ * enum, the cancel answer's readyState enum: vercel/sdk src/models/getdeploymentsop.ts,
+ * canceldeploymentservicesdeploymentsarchitecture.ts) and its cancel endpoint as stopping "a deployment
+ * that is currently in progress, stopping the build before it completes" (deploymentsCancelDeployment.ts).
+ * Vercel's CLI never counts BLOCKED as in progress (is-deploying.ts: QUEUED, BUILDING, INITIALIZING;
+ * `vercel inspect --wait` stops waiting on it) and has no code path that cancels anything; a blocked
+ * deployment's builds can be READY already (vercel/vercel issue #16379). Whether Vercel would accept
+ * the cancel is UNCONFIRMED.
+ */
+export const BLOCKED_STATES: ReadonlySet<string> = new Set(['BLOCKED']);
 
 /** A field whose shape the action does not depend on: a value of another type reads as absent. */
 const tolerant = <T extends z.ZodMiniType>(schema: T) => z.catch(z.optional(schema), undefined);
