@@ -32,7 +32,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const DIST = join(root, 'dist', 'index.js');
 const FLOOR = join(root, 'scripts', 'bench-floor.mjs');
 const SDK_LOOP = join(root, 'scripts', 'bench-sdk-cancel.mjs');
-const NODE_24 = 'node@24.21.0'; // as __tests__/node24.test.ts
+const NODE_24 = 'node@24.21.0'; // as __tests__/e2e/node24.test.ts
 /** Vercel lists at most 100 deployments a page (vercel-api notes: `limit` max 100; the CLI paginator asks for 100). */
 const LIST_PAGE = 100;
 /** README's Performance section quotes this run between these markers. */

@@ -17,7 +17,7 @@
 //   await sim.stop();
 // Bodies for fault injection: `listItemOf(d)` and `listPage(items, next)` (module functions) and
 // `sim.deploymentBody(d)` give the shapes the simulator itself serves, so injected answers pass the
-// `@vercel/sdk` schemas too (__tests__/vercel/sdk.test.ts checks the simulator with the SDK).
+// `@vercel/sdk` schemas too (__tests__/integration/vercel/sdk.test.ts checks the simulator with the SDK).
 //
 // Vercel facts modelled, each with its source (SDK = vercel/sdk 1.28.35, generated from Vercel's
 // OpenAPI document; CLI = vercel/vercel packages/cli):
